@@ -1,0 +1,56 @@
+/**
+ * Every failure the product reports to a caller is an AppError with a stable code.
+ * The code, not the message, is the contract: apps branch on it, so it never changes.
+ * Messages are plain words for people and never carry a token, code or key.
+ */
+export const ERROR_CODES = [
+  'method_not_allowed',
+  'csrf_header_missing',
+  'payload_too_large',
+  'unsupported_media_type',
+  'invalid_request',
+  'invalid_grant',
+  'oauth_client_misconfigured',
+  'upstream_unavailable',
+  'id_token_missing',
+  'invalid_id_token',
+  'insufficient_scope',
+  'reconsent_required',
+  'unauthenticated',
+  'not_found',
+  'key_unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppErrorOptions {
+  /** Extra, non-secret fields added to the error body (e.g. missingScopes). */
+  details?: Record<string, unknown>;
+  /** Seconds the caller should wait before retrying (503s). */
+  retryAfterSeconds?: number;
+  /** Allowed methods, for 405. */
+  allow?: readonly string[];
+  /** The underlying failure, kept for the operator's log; never sent to the caller. */
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly allow: readonly string[] | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.allow = options.allow;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

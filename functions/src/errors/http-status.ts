@@ -1,0 +1,36 @@
+import type { ErrorCode } from './app-error';
+
+/**
+ * The one place that decides which HTTP status each error code gets.
+ * The switch is exhaustive: adding a code without a status fails to compile.
+ */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case 'invalid_request':
+    case 'invalid_grant':
+    case 'id_token_missing':
+      return 400;
+    case 'unauthenticated':
+    case 'invalid_id_token':
+      return 401;
+    case 'csrf_header_missing':
+    case 'insufficient_scope':
+      return 403;
+    case 'not_found':
+      return 404;
+    case 'method_not_allowed':
+      return 405;
+    case 'reconsent_required':
+      return 409;
+    case 'payload_too_large':
+      return 413;
+    case 'unsupported_media_type':
+      return 415;
+    case 'oauth_client_misconfigured':
+    case 'key_unavailable':
+    case 'internal':
+      return 500;
+    case 'upstream_unavailable':
+      return 503;
+  }
+}

@@ -70,6 +70,11 @@ export class AccessTokenRegistry {
     return count;
   }
 
+  /** Forgets every token (the sandbox's admin reset). */
+  clear(): void {
+    this.tokens.clear();
+  }
+
   /** Test hook: make a live token look expired to Google, without touching what the product stored. */
   expireAllFor(sub: string): void {
     for (const [token, grant] of this.tokens) {

@@ -29,3 +29,24 @@ export async function httpOk(url: string): Promise<boolean> {
   await response.arrayBuffer();
   return response.ok;
 }
+
+/** Fails with one message listing every port that is already taken. */
+export async function assertPortsFree(host: string, ports: readonly number[]): Promise<void> {
+  const taken: number[] = [];
+  await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise<void>((resolve) => {
+          const server = createServer();
+          server.once('error', () => {
+            taken.push(port);
+            resolve();
+          });
+          server.listen(port, host, () => server.close(() => resolve()));
+        }),
+    ),
+  );
+  if (taken.length > 0) {
+    throw new Error(`Port(s) ${taken.sort().join(', ')} on ${host} are in use. Stop what uses them, or change the ports in firebase.json.`);
+  }
+}

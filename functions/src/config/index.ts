@@ -2,3 +2,4 @@ export { ConfigError } from './config-error';
 export { loadFirestoreConfig, type FirestoreConfig } from './firestore-config';
 export { loadGoogleOAuthConfig, DEFAULT_REQUIRED_SCOPES, type GoogleOAuthConfig } from './google-oauth-config';
 export { loadKeySourceConfig, type KeySourceConfig } from './vault-config';
+export { loadDispatchConfig, loadWorkerConfig, type DispatchConfig, type WorkerConfig } from './offline-config';

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'unauthenticated',
   'not_found',
   'key_unavailable',
+  'storage_unavailable',
   'internal',
 ] as const;
 

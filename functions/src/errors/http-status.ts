@@ -27,10 +27,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'unsupported_media_type':
       return 415;
     case 'oauth_client_misconfigured':
-    case 'key_unavailable':
     case 'internal':
       return 500;
     case 'upstream_unavailable':
+    case 'storage_unavailable':
+    case 'key_unavailable':
       return 503;
   }
 }

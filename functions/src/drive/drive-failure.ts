@@ -1,0 +1,70 @@
+import { classifyGoogleFailure, readHttpFailure } from '../google/http-failure';
+
+/**
+ * What a failed Drive call means for the caller, as a stable code. Read without keeping the
+ * error's message, which can echo request data.
+ */
+export type DriveFailureCode =
+  | 'unauthorized' // 401: the access token was refused
+  | 'rate_limited' // 429, or 403 userRateLimitExceeded / rateLimitExceeded
+  | 'unavailable' // 5xx, 408, timeouts, refused or reset connections
+  | 'not_found' // 404
+  | 'forbidden' // any other 403 (missing scope, storage quota, ...)
+  | 'rejected'; // any other answer: a request Drive will never accept as sent
+
+export interface DriveFailure {
+  code: DriveFailureCode;
+  /** Worth another attempt later (rate_limited, unavailable). */
+  transient: boolean;
+  httpStatus: number | undefined;
+  /** Drive's `errors[0].reason`, e.g. `userRateLimitExceeded`. */
+  reason: string | undefined;
+  retryAfterMs: number | undefined;
+}
+
+export function classifyDriveFailure(error: unknown): DriveFailure {
+  const readable = withJsonBody(error);
+  const failure = readHttpFailure(readable);
+  const transient = classifyGoogleFailure(readable).kind === 'transient' || isTimeout(error);
+  return {
+    code: codeFor(failure.status, transient),
+    transient,
+    httpStatus: failure.status,
+    reason: failure.reason,
+    retryAfterMs: failure.retryAfterMs,
+  };
+}
+
+function codeFor(status: number | undefined, transient: boolean): DriveFailureCode {
+  if (status === 401) return 'unauthorized';
+  if (transient) return status === 429 || status === 403 ? 'rate_limited' : 'unavailable';
+  if (status === 404) return 'not_found';
+  if (status === 403) return 'forbidden';
+  return 'rejected';
+}
+
+/**
+ * gaxios reports its own per-attempt timeout as an Error with `code: 'TimeoutError'` (its name is
+ * plain "Error"), which the shared Google classifier does not count as a network failure.
+ */
+function isTimeout(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const causeName = (error.cause as { name?: unknown } | undefined)?.name;
+  return (error as { code?: unknown }).code === 'TimeoutError' || error.name === 'TimeoutError' || causeName === 'TimeoutError';
+}
+
+/**
+ * Downloads ask for `arraybuffer`, and gaxios reads error bodies the same way, so Drive's JSON
+ * error (and its rate-limit reason) arrives as bytes. Decode it so every failure reads alike.
+ */
+function withJsonBody(error: unknown): unknown {
+  const response = (error as { response?: { data?: unknown } } | null)?.response;
+  const data = response?.data;
+  if (!response || !(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return error;
+  const bytes = data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  try {
+    return { response: { ...response, data: JSON.parse(bytes.toString('utf8')) as unknown } };
+  } catch {
+    return error;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Deployed function `exchangeAuthCode`: wiring only. Reads configuration once (failing fast with
+ * the variable's name), builds the collaborators, and hands them to the exchange handler.
+ */
+import { loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
+import { createExchangeHandler } from '../exchange/exchange-handler';
+import { createGoogleSignIn } from '../google/google-sign-in';
+import { toHttpFunction } from '../http/framework-adapter';
+import { createLogger } from '../logging/logger';
+import { createUserRepository } from '../users/user-repository';
+import { createFirestore } from '../wiring/firestore';
+import { createVaultAtStart } from '../wiring/vault';
+
+const env = process.env;
+const oauth = loadGoogleOAuthConfig(env);
+const firestore = loadFirestoreConfig(env);
+const logger = createLogger({ function: 'exchangeAuthCode' });
+const vault = createVaultAtStart(loadKeySourceConfig(env), logger);
+
+export const exchangeAuthCode = toHttpFunction(
+  createExchangeHandler({
+    google: createGoogleSignIn(oauth),
+    users: createUserRepository(createFirestore(firestore), firestore.usersCollection),
+    vault,
+    requiredScopes: oauth.requiredScopes,
+    now: () => new Date(),
+  }),
+  logger,
+);

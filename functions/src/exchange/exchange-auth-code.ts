@@ -1,0 +1,57 @@
+import { AppError } from '../errors/app-error';
+import type { ExchangedTokens } from '../google/exchange-code';
+import { missingScopes } from '../google/scopes';
+import type { GoogleIdentity } from '../google/verify-id-token';
+import { sealOrFail } from '../tokens/seal-or-fail';
+import type { TokenVault } from '../tokens/vault';
+import type { UserRepository } from '../users/user-repository';
+import { storageFailure } from '../users/storage-failure';
+
+/** What the exchange needs from Google, as two calls; wired to google-auth-library in production. */
+export interface GoogleSignIn {
+  exchangeCode(code: string): Promise<ExchangedTokens>;
+  verifyIdToken(idToken: string): Promise<GoogleIdentity>;
+}
+
+export interface ExchangeDeps {
+  google: GoogleSignIn;
+  users: UserRepository;
+  vault: TokenVault;
+  requiredScopes: readonly string[];
+  now: () => Date;
+}
+
+export interface ExchangeResult {
+  userId: string;
+  email: string | null;
+  scopes: string[];
+  status: 'active';
+}
+
+/**
+ * Turns a one-time serverAuthCode into a stored, encrypted offline grant. Every check that can
+ * reject the sign-in runs before anything is written, so a rejected exchange stores nothing.
+ */
+export async function exchangeAuthCode(code: string, deps: ExchangeDeps): Promise<ExchangeResult> {
+  const tokens = await deps.google.exchangeCode(code);
+  if (!tokens.idToken) {
+    throw new AppError('id_token_missing', 'Google returned no ID token: request the openid, email and profile scopes.');
+  }
+  const identity = await deps.google.verifyIdToken(tokens.idToken);
+  const missing = missingScopes(deps.requiredScopes, tokens.scopes);
+  if (missing.length > 0) {
+    throw new AppError('insufficient_scope', 'The user did not grant every scope this app needs.', {
+      details: { missingScopes: missing },
+    });
+  }
+  const [refreshToken, accessToken] = await Promise.all([
+    tokens.refreshToken === undefined ? undefined : sealOrFail(deps.vault, identity.sub, 'refreshToken', tokens.refreshToken),
+    sealOrFail(deps.vault, identity.sub, 'accessToken', tokens.accessToken),
+  ]);
+  const record = await deps.users
+    .connect({ identity, scopes: tokens.scopes, refreshToken, accessToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt, now: deps.now() })
+    .catch((error: unknown) => {
+      throw error instanceof AppError ? error : storageFailure(error);
+    });
+  return { userId: record.userId, email: record.email, scopes: record.scopes, status: 'active' };
+}

@@ -1,0 +1,25 @@
+import type { GoogleOAuthConfig } from '../config/google-oauth-config';
+import type { GoogleSignIn } from '../exchange/exchange-auth-code';
+import { exchangeCode } from './exchange-code';
+import { createOAuthClient } from './oauth-client';
+import type { RetryPolicy } from './retry';
+import { verifyGoogleIdToken } from './verify-id-token';
+
+/** Retries inside an interactive request stay short: the app is waiting with a spinner. */
+export function interactiveRetryPolicy(config: GoogleOAuthConfig): RetryPolicy {
+  return { maxAttempts: config.maxAttempts, baseDelayMs: 200, maxDelayMs: 2_000 };
+}
+
+/** google-auth-library, configured once per instance (it caches Google's certs between requests). */
+export function createGoogleSignIn(config: GoogleOAuthConfig, retry: RetryPolicy = interactiveRetryPolicy(config)): GoogleSignIn {
+  const client = createOAuthClient(config);
+  return {
+    exchangeCode: (code) => exchangeCode(client, code, { redirectUri: config.redirectUri, retry }),
+    verifyIdToken: (idToken) =>
+      verifyGoogleIdToken(client, idToken, {
+        audiences: config.allowedAudiences,
+        authorizedParties: config.allowedAuthorizedParties,
+        retry,
+      }),
+  };
+}

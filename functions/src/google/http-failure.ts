@@ -1,0 +1,68 @@
+import { GaxiosError } from 'gaxios';
+import { type FailureClass, parseRetryAfter } from './retry';
+
+/**
+ * What a failed call to Google looked like, read from a GaxiosError (or any error) without
+ * keeping its message, which can echo request data.
+ */
+export interface HttpFailure {
+  status: number | undefined;
+  /** OAuth error (`invalid_grant`) or Google API error reason (`userRateLimitExceeded`). */
+  reason: string | undefined;
+  retryAfterMs: number | undefined;
+  /** No answer at all: refused, reset, timed out. */
+  network: boolean;
+}
+
+export function readHttpFailure(error: unknown): HttpFailure {
+  const response = (error as { response?: { status?: unknown; data?: unknown; headers?: unknown } } | null)?.response;
+  const status = typeof response?.status === 'number' ? response.status : undefined;
+  return {
+    status,
+    reason: reasonOf(response?.data),
+    retryAfterMs: parseRetryAfter(headerValue(response?.headers, 'retry-after')),
+    network: status === undefined && isTransportFailure(error),
+  };
+}
+
+const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+/** A request that got no answer (refused, reset, timed out) rather than a bug in our own code. */
+function isTransportFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  // gaxios wraps every failure without a response (refused, reset, aborted by its timeout).
+  if (error instanceof GaxiosError) return true;
+  if (error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'fetch failed') return true;
+  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && TRANSPORT_CODES.has(code);
+}
+
+function reasonOf(data: unknown): string | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const error = (data as { error?: unknown }).error;
+  if (typeof error === 'string') return error;
+  const first = (error as { errors?: { reason?: unknown }[] } | undefined)?.errors?.[0]?.reason;
+  return typeof first === 'string' ? first : undefined;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const TRANSIENT_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'backendError', 'internalError']);
+
+/** Network failures, 408, 429, 5xx and Drive's rate-limit 403s are worth another try; the rest are not. */
+export function classifyGoogleFailure(error: unknown): FailureClass {
+  const failure = readHttpFailure(error);
+  const transient =
+    failure.network ||
+    failure.status === 408 ||
+    failure.status === 429 ||
+    (failure.status !== undefined && failure.status >= 500) ||
+    (failure.status === 403 && failure.reason !== undefined && TRANSIENT_REASONS.has(failure.reason));
+  if (!transient) return { kind: 'permanent' };
+  return failure.retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs: failure.retryAfterMs };
+}

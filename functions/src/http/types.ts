@@ -1,0 +1,19 @@
+/**
+ * The product's own view of an HTTP exchange, independent of the framework serving it:
+ * handlers take an HttpRequest and return an HttpReply, so they are plain functions to test.
+ */
+export interface HttpRequest {
+  readonly method: string;
+  /** Header names in lower case; repeated headers joined as Node joins them. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Exact bytes received, or empty. */
+  readonly rawBody: Buffer;
+}
+
+export interface HttpReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type HttpHandler = (request: HttpRequest) => Promise<HttpReply>;

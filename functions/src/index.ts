@@ -1,0 +1,38 @@
+/**
+ * The package `main`: registers every deployed function with functions-framework.
+ *
+ * Each function's module is loaded only when it is the one this process serves, so the exchange
+ * never pays for Drive or image code. The served target is loaded eagerly, so a configuration
+ * error stops the instance at start with a message naming the variable, not at the first request.
+ */
+import { type CloudEvent, type CloudEventFunction, cloudEvent, type HttpFunction, http } from '@google-cloud/functions-framework';
+import { currentTarget } from './wiring/target';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loading on demand is the point of this file */
+const httpFunctions: Record<string, () => HttpFunction> = {
+  exchangeAuthCode: () => (require('./entries/exchange-auth-code') as typeof import('./entries/exchange-auth-code')).exchangeAuthCode,
+  dispatchOfflineWork: () => (require('./entries/dispatch-offline-work') as typeof import('./entries/dispatch-offline-work')).dispatchOfflineWork,
+};
+
+const eventFunctions: Record<string, () => CloudEventFunction<never>> = {
+  runOfflineWork: () => (require('./entries/run-offline-work') as typeof import('./entries/run-offline-work')).runOfflineWork,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function once<T>(load: () => T): () => T {
+  let loaded: { value: T } | undefined;
+  return () => (loaded ??= { value: load() }).value;
+}
+
+for (const [name, load] of Object.entries(httpFunctions)) {
+  const handler = once(load);
+  http(name, (req, res) => handler()(req, res));
+}
+for (const [name, load] of Object.entries(eventFunctions)) {
+  const handler = once(load);
+  cloudEvent(name, (event: CloudEvent<unknown>) => handler()(event as never));
+}
+
+const target = currentTarget();
+if (target && target in httpFunctions) httpFunctions[target]!();
+if (target && target in eventFunctions) eventFunctions[target]!();

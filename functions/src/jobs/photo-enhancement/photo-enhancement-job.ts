@@ -1,0 +1,139 @@
+import { isDriveCallError } from '../../drive/drive-call';
+import type { Logger } from '../../logging/logger';
+import type { EnhanceOptions } from '../../photos/enhance';
+import { PHOTO_LIMITS } from '../../photos/limits';
+import type { JobCursor, OfflineJob, OfflineJobContext, OfflineJobResult } from '../offline-job';
+import { isOfflineJobError, OfflineJobError, offlineJobErrorFromDrive } from '../offline-job-error';
+import { listingCursor, type PhotoCursor, readPhotoCursor } from './cursor';
+import { getStartPageToken } from './drive-photos';
+import { enhanceOne, type EnhanceOneSettings } from './enhance-one';
+import { decideOnFile, type PhotoFile } from './photo-file';
+import { type CursorPage, readPage } from './read-page';
+import { Tally } from './tally';
+
+export const PHOTO_ENHANCEMENT_JOB = 'photo-enhancement';
+export const DRIVE_APPDATA_SCOPE = 'https://www.googleapis.com/auth/drive.appdata';
+
+export interface PhotoEnhancementOptions {
+  /** Files per files.list / changes.list page. */
+  pageSize?: number;
+  maxSourceBytes?: number;
+  enhance?: EnhanceOptions;
+}
+
+/**
+ * Enhances the photos a mobile app puts in the user's app data folder: a sweep of what is there
+ * on the first run, then the changes feed. See cursor.ts for how it resumes and enhance-one.ts
+ * for why nothing is ever made twice.
+ */
+export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {}): OfflineJob {
+  const pageSize = options.pageSize ?? 100;
+  const settings: EnhanceOneSettings = {
+    maxSourceBytes: options.maxSourceBytes ?? PHOTO_LIMITS.maxSourceBytes,
+    enhance: options.enhance ?? {},
+  };
+  return {
+    name: PHOTO_ENHANCEMENT_JOB,
+    requiredScopes: [DRIVE_APPDATA_SCOPE],
+    run: (context) => new PhotoRun(context, pageSize, settings).run(),
+  };
+}
+
+class PhotoRun {
+  private readonly tally = new Tally();
+  private readonly logger: Logger;
+  private cursor: PhotoCursor | undefined;
+
+  constructor(
+    private readonly context: OfflineJobContext,
+    private readonly pageSize: number,
+    private readonly settings: EnhanceOneSettings,
+  ) {
+    this.logger = context.logger.child({ job: PHOTO_ENHANCEMENT_JOB, userId: context.user.id });
+    this.cursor = readPhotoCursor(context.cursor);
+    if (context.cursor !== undefined && this.cursor === undefined) {
+      // Starting over is safe (handled files carry their marks); it only costs a re-listing.
+      this.logger.warn('saved cursor not understood; starting from a fresh listing');
+    }
+  }
+
+  async run(): Promise<OfflineJobResult> {
+    try {
+      return await this.walk();
+    } catch (error) {
+      throw this.asJobError(error);
+    }
+  }
+
+  private async walk(): Promise<OfflineJobResult> {
+    let cursor = this.cursor ?? (await this.freshCursor());
+    let restarted = false;
+    for (;;) {
+      if (this.pastDeadline()) return this.result(cursor, false);
+      let page: CursorPage;
+      try {
+        page = await readPage(this.context.drive, cursor, this.pageSize);
+      } catch (error) {
+        if (restarted || !isStalePageToken(error)) throw error;
+        restarted = true;
+        this.logger.warn('Drive refused the saved page token; starting from a fresh listing');
+        cursor = await this.freshCursor();
+        continue;
+      }
+      this.tally.add('pages');
+      for (const file of page.files) {
+        // Stopping here re-reads this page next run; the files already handled are marked by then.
+        if (this.pastDeadline()) return this.result(cursor, false);
+        await this.handle(file);
+      }
+      cursor = this.cursor = page.next;
+      if (page.caughtUp) return this.result(cursor, true);
+    }
+  }
+
+  /** Takes the changes start token before listing, so nothing added during the listing is missed. */
+  private async freshCursor(): Promise<PhotoCursor> {
+    this.cursor = listingCursor(await getStartPageToken(this.context.drive));
+    return this.cursor;
+  }
+
+  private async handle(file: PhotoFile): Promise<void> {
+    const decision = decideOnFile(file, this.settings.maxSourceBytes);
+    if (decision.action === 'skip') {
+      this.tally.add(decision.reason === 'too_large' ? 'too_large' : 'skipped');
+      return;
+    }
+    const outcome = await enhanceOne(this.context.drive, { id: decision.fileId, name: file.name }, this.settings);
+    this.tally.add(outcome);
+    this.logger.info('photo handled', { fileId: decision.fileId, outcome });
+  }
+
+  private pastDeadline(): boolean {
+    return this.context.now() >= this.context.deadline;
+  }
+
+  private result(cursor: PhotoCursor, done: boolean): OfflineJobResult {
+    const summary = this.tally.summary();
+    this.logger.info(done ? 'photo job caught up' : 'photo job stopped at its deadline', { ...summary });
+    return { cursor: toJobCursor(cursor), summary, done };
+  }
+
+  private asJobError(error: unknown): OfflineJobError {
+    if (isOfflineJobError(error)) return error;
+    const progress = {
+      ...(this.cursor === undefined ? {} : { resumeCursor: toJobCursor(this.cursor) }),
+      summary: this.tally.summary(),
+    };
+    if (isDriveCallError(error)) return offlineJobErrorFromDrive(error, progress);
+    return new OfflineJobError('job_failed', 'The photo job failed unexpectedly', { ...progress, cause: error });
+  }
+}
+
+/** A page token Drive no longer accepts (expired, or from a sandbox that restarted). */
+function isStalePageToken(error: unknown): boolean {
+  return isDriveCallError(error) && (error.failure.code === 'rejected' || error.failure.code === 'not_found');
+}
+
+function toJobCursor(cursor: PhotoCursor): JobCursor {
+  return { ...cursor };
+}

@@ -1,0 +1,89 @@
+import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
+import type { UserRecord } from '../../users/user-record';
+
+export type SkipReason = 'missing' | 'inactive' | 'stale_dispatch' | 'lease_held' | 'lost_race';
+
+export interface Lease {
+  readonly userId: string;
+  readonly owner: string;
+  readonly record: UserRecord;
+  /** Update time of our last write: later writes are conditioned on nobody else writing since. */
+  lastWriteTime: Timestamp;
+}
+
+export type LeaseOutcome = { kind: 'leased'; lease: Lease } | { kind: 'skipped'; reason: SkipReason };
+
+export interface TakeLeaseInput {
+  userId: string;
+  dispatchId: string;
+  owner: string;
+  now: Date;
+  leaseSeconds: number;
+}
+
+/**
+ * The user-document operations of a worker run, each one read or one conditional write
+ * (optimistic concurrency on the document's update time instead of transactions, so a run costs
+ * one read and two writes). A write that loses a race is detected, never silently applied.
+ */
+export class LeaseStore {
+  constructor(
+    private readonly db: Firestore,
+    private readonly collection: string,
+  ) {}
+
+  /** Claims the user for this run if the message is the current dispatch and nobody holds the user. */
+  async take(input: TakeLeaseInput): Promise<LeaseOutcome> {
+    const ref = this.db.collection(this.collection).doc(input.userId);
+    const snapshot = await ref.get();
+    const record = snapshot.data() as UserRecord | undefined;
+    if (!record || !snapshot.updateTime) return { kind: 'skipped', reason: 'missing' };
+    if (record.status !== 'active') return { kind: 'skipped', reason: 'inactive' };
+    if (record.dispatch?.id !== input.dispatchId) return { kind: 'skipped', reason: 'stale_dispatch' };
+    if (record.lease && record.lease.expiresAt.toMillis() > input.now.getTime()) return { kind: 'skipped', reason: 'lease_held' };
+    const expiresAt = Timestamp.fromMillis(input.now.getTime() + input.leaseSeconds * 1000);
+    try {
+      const result = await ref.update(
+        // nextRunAt moves with the lease: if this worker dies, the user is due again when the lease ends.
+        { lease: { owner: input.owner, expiresAt }, nextRunAt: expiresAt },
+        { lastUpdateTime: snapshot.updateTime },
+      );
+      return { kind: 'leased', lease: { userId: input.userId, owner: input.owner, record, lastWriteTime: result.writeTime } };
+    } catch (error) {
+      if (isPreconditionFailure(error)) return { kind: 'skipped', reason: 'lost_race' };
+      throw error;
+    }
+  }
+
+  /**
+   * Writes fields while still holding the lease. Conditioned on our own last write; if someone
+   * else wrote in between (a sign-in, say), re-reads and applies only if we still hold the lease.
+   * Returns false when the lease was lost (the write is then not applied).
+   */
+  async write(lease: Lease, fields: Record<string, unknown>): Promise<boolean> {
+    const ref = this.db.collection(this.collection).doc(lease.userId);
+    try {
+      lease.lastWriteTime = (await ref.update(fields, { lastUpdateTime: lease.lastWriteTime })).writeTime;
+      return true;
+    } catch (error) {
+      if (!isPreconditionFailure(error)) throw error;
+    }
+    return this.db.runTransaction(async (tx) => {
+      const current = (await tx.get(ref)).data() as UserRecord | undefined;
+      // A user who disconnected mid-run must not get tokens written back.
+      if (current?.lease?.owner !== lease.owner || current.status !== 'active') return false;
+      tx.update(ref, fields);
+      return true;
+    });
+  }
+
+  /** Ends the run: the fields plus releasing the lease and the dispatch, so a redelivered message is a no-op. */
+  finish(lease: Lease, fields: Record<string, unknown>): Promise<boolean> {
+    return this.write(lease, { ...fields, lease: FieldValue.delete(), dispatch: FieldValue.delete() });
+  }
+}
+
+function isPreconditionFailure(error: unknown): boolean {
+  // gRPC FAILED_PRECONDITION (9); the emulator and production both use it for lastUpdateTime mismatches.
+  return (error as { code?: unknown }).code === 9;
+}

@@ -1,0 +1,25 @@
+/**
+ * When a user is due again. Successful runs: the interval with ±10% jitter, so users signed up
+ * in a burst do not stay in lockstep. Failed runs: capped exponential backoff with full jitter,
+ * never sooner than Google's Retry-After and never later than one interval.
+ */
+export const PENDING_WORK_DELAY_SECONDS = 60;
+const FAILURE_BASE_SECONDS = 60;
+
+export function nextRunAfterSuccess(now: Date, intervalSeconds: number, done: boolean, random: () => number): Date {
+  if (!done) return new Date(now.getTime() + PENDING_WORK_DELAY_SECONDS * 1000);
+  const jitter = 1 + (random() * 2 - 1) * 0.1;
+  return new Date(now.getTime() + Math.round(intervalSeconds * jitter * 1000));
+}
+
+export function nextRunAfterFailure(
+  now: Date,
+  attempts: number,
+  intervalSeconds: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): Date {
+  const ceilingMs = Math.min(intervalSeconds, FAILURE_BASE_SECONDS * 2 ** Math.max(0, attempts - 1)) * 1000;
+  const delayMs = Math.max(retryAfterMs ?? 0, Math.round(ceilingMs * (0.5 + random() / 2)));
+  return new Date(now.getTime() + delayMs);
+}

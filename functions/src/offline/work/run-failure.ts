@@ -1,0 +1,36 @@
+import { isOfflineJobError } from '../../jobs/offline-job-error';
+import { classifyGoogleFailure } from '../../google/http-failure';
+import { isVaultError } from '../../tokens/vault-error';
+import { RetriesExhaustedError } from '../../google/retry';
+
+/** Stable codes recorded as a user's `lastError` (documented in the README). */
+export type RunErrorCode =
+  | 'reauth_required'
+  | 'upstream_unavailable'
+  | 'upstream_rate_limited'
+  | 'upstream_unauthorized'
+  | 'upstream_forbidden'
+  | 'upstream_rejected'
+  | 'key_unavailable'
+  | 'token_unreadable'
+  | 'storage_unavailable'
+  | 'job_failed';
+
+export interface RunFailure {
+  code: RunErrorCode;
+  retryAfterMs: number | undefined;
+}
+
+/** Reads what went wrong in a user's run, whatever threw it, into a stable code. */
+export function describeRunFailure(error: unknown): RunFailure {
+  if (isOfflineJobError(error)) return { code: error.code, retryAfterMs: error.retryAfterMs };
+  if (isVaultError(error)) {
+    return { code: error.code === 'decrypt_failed' ? 'token_unreadable' : 'key_unavailable', retryAfterMs: undefined };
+  }
+  if (error instanceof RetriesExhaustedError) return { code: 'upstream_unavailable', retryAfterMs: error.retryAfterMs };
+  const grpcCode = (error as { code?: unknown }).code;
+  if (typeof grpcCode === 'number') return { code: 'storage_unavailable', retryAfterMs: undefined };
+  const failure = classifyGoogleFailure(error);
+  if (failure.kind === 'transient') return { code: 'upstream_unavailable', retryAfterMs: failure.retryAfterMs };
+  return { code: 'job_failed', retryAfterMs: undefined };
+}

@@ -1,0 +1,133 @@
+import { FieldValue, Timestamp } from '@google-cloud/firestore';
+import type { OAuth2Client } from 'google-auth-library';
+import type { WorkerConfig } from '../../config/offline-config';
+import { createDriveClient } from '../../drive/drive-client';
+import type { DriveConfig } from '../../drive/drive-config';
+import { GrantRevokedError } from '../../google/refresh-access-token';
+import type { RetryPolicy } from '../../google/retry';
+import { missingScopes } from '../../google/scopes';
+import { UserAuthClient } from '../../google/user-auth-client';
+import { isOfflineJobError } from '../../jobs/offline-job-error';
+import type { JobCursor, OfflineJob } from '../../jobs/offline-job';
+import type { Logger } from '../../logging/logger';
+import type { TokenVault } from '../../tokens/vault';
+import type { DispatchedUser } from '../dispatch/claim-due-users';
+import type { Lease, LeaseStore, SkipReason } from './lease-store';
+import { nextRunAfterFailure, nextRunAfterSuccess } from './next-run';
+import { describeRunFailure, type RunErrorCode } from './run-failure';
+import { UserAccess } from './user-access';
+
+export interface RunUserDeps {
+  leases: LeaseStore;
+  vault: TokenVault;
+  oauth: OAuth2Client;
+  jobs: readonly OfflineJob[];
+  config: WorkerConfig;
+  refreshRetry: RetryPolicy;
+  drive: DriveConfig;
+  /** Identifies this worker invocation in leases. */
+  owner: string;
+  now: () => Date;
+  random: () => number;
+  logger: Logger;
+}
+
+export type UserRunOutcome =
+  | { userId: string; status: 'done'; pending: boolean; summary: Record<string, number> }
+  | { userId: string; status: 'skipped'; reason: SkipReason }
+  | { userId: string; status: 'reauth_required' }
+  | { userId: string; status: 'failed'; errorCode: RunErrorCode };
+
+/**
+ * One user's offline run: lease, access token, each job, then one final write that records the
+ * result, schedules the next run and releases the lease. Every failure is this user's alone and
+ * ends in a recorded state; a crash at any point leaves the lease to expire and the user due again.
+ */
+export async function runUser(item: DispatchedUser, deadline: number, deps: RunUserDeps): Promise<UserRunOutcome> {
+  const taken = await deps.leases.take({ ...item, owner: deps.owner, now: deps.now(), leaseSeconds: deps.config.leaseSeconds });
+  if (taken.kind === 'skipped') return { userId: item.userId, status: 'skipped', reason: taken.reason };
+  const lease = taken.lease;
+  const access = new UserAccess(lease, { oauth: deps.oauth, vault: deps.vault, leases: deps.leases, retry: deps.refreshRetry, now: deps.now });
+  const logger = deps.logger.child({ userId: item.userId });
+  const progress: Record<string, unknown> = {};
+  try {
+    const token = await access.current();
+    const auth = new UserAuthClient(token, () => access.refresh(), deps.drive.timeoutMs);
+    const drive = createDriveClient({
+      authClient: auth,
+      rootUrl: deps.drive.rootUrl,
+      timeoutMs: deps.drive.timeoutMs,
+      retry: { maxRetries: deps.drive.maxRetries, maxRetryDelayMs: deps.drive.maxRetryDelayMs },
+    });
+    let pending = false;
+    const summary: Record<string, number> = {};
+    for (const job of jobsFor(lease, deps.jobs)) {
+      const result = await job
+        .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, cursor: savedCursor(lease, job), logger, deadline, now: () => deps.now().getTime() })
+        .catch((error: unknown) => {
+          if (isOfflineJobError(error) && error.resumeCursor) progress[`jobs.${job.name}.cursor`] = error.resumeCursor;
+          throw error;
+        });
+      progress[`jobs.${job.name}`] = { cursor: result.cursor, summary: result.summary, lastRunAt: Timestamp.fromDate(deps.now()) };
+      pending ||= !result.done;
+      for (const [key, value] of Object.entries(result.summary)) summary[key] = (summary[key] ?? 0) + value;
+    }
+    const now = deps.now();
+    await deps.leases.finish(lease, {
+      ...access.pendingWrites(),
+      ...progress,
+      lastRunAt: Timestamp.fromDate(now),
+      lastSummary: summary,
+      lastError: FieldValue.delete(),
+      attempts: FieldValue.delete(),
+      nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, !pending, deps.random)),
+    });
+    return { userId: item.userId, status: 'done', pending, summary };
+  } catch (error) {
+    if (error instanceof GrantRevokedError) return markReauthRequired(lease, deps, logger);
+    return recordFailure(lease, error, { ...access.pendingWrites(), ...progress }, deps, logger);
+  }
+}
+
+function jobsFor(lease: Lease, jobs: readonly OfflineJob[]): OfflineJob[] {
+  return jobs.filter((job) => missingScopes(job.requiredScopes, lease.record.scopes ?? []).length === 0);
+}
+
+function savedCursor(lease: Lease, job: OfflineJob): JobCursor | undefined {
+  const cursor = lease.record.jobs?.[job.name]?.cursor;
+  return cursor && typeof cursor === 'object' ? (cursor as JobCursor) : undefined;
+}
+
+async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
+  logger.info('Grant revoked or expired; the user must sign in again', { errorCode: 'reauth_required' });
+  await deps.leases.finish(lease, {
+    status: 'reauth_required',
+    lastError: 'reauth_required',
+    refreshToken: FieldValue.delete(),
+    accessToken: FieldValue.delete(),
+    accessTokenExpiresAt: FieldValue.delete(),
+    updatedAt: Timestamp.fromDate(deps.now()),
+  });
+  return { userId: lease.userId, status: 'reauth_required' };
+}
+
+async function recordFailure(
+  lease: Lease,
+  error: unknown,
+  keep: Record<string, unknown>,
+  deps: RunUserDeps,
+  logger: Logger,
+): Promise<UserRunOutcome> {
+  const failure = describeRunFailure(error);
+  const attempts = (lease.record.attempts ?? 0) + 1;
+  const now = deps.now();
+  const log = failure.code === 'job_failed' ? logger.error : logger.warn;
+  log('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...(error instanceof Error ? { errorName: error.name } : {}) });
+  await deps.leases.finish(lease, {
+    ...keep,
+    lastError: failure.code,
+    attempts,
+    nextRunAt: Timestamp.fromDate(nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random)),
+  });
+  return { userId: lease.userId, status: 'failed', errorCode: failure.code };
+}

@@ -1,0 +1,63 @@
+import { Timestamp } from '@google-cloud/firestore';
+import type { OAuth2Client } from 'google-auth-library';
+import { GrantRevokedError, refreshAccessToken } from '../../google/refresh-access-token';
+import type { RetryPolicy } from '../../google/retry';
+import type { TokenVault } from '../../tokens/vault';
+import type { Lease, LeaseStore } from './lease-store';
+
+/** A cached access token is reused only with more than this left: a job may run for minutes. */
+export const MIN_ACCESS_TOKEN_LIFETIME_MS = 5 * 60_000;
+
+export interface UserAccessDeps {
+  oauth: OAuth2Client;
+  vault: TokenVault;
+  leases: LeaseStore;
+  retry: RetryPolicy;
+  now: () => Date;
+}
+
+/**
+ * The access token for one leased user during one run. Refreshing stores a rotated refresh token
+ * at once (losing it would lose the user), while the new access token is only remembered and
+ * written with the run's final update, saving a Firestore write per run.
+ */
+export class UserAccess {
+  private refreshedFields: Record<string, unknown> = {};
+
+  constructor(
+    private readonly lease: Lease,
+    private readonly deps: UserAccessDeps,
+  ) {}
+
+  async current(): Promise<string> {
+    const { record } = this.lease;
+    const expiresAt = record.accessTokenExpiresAt?.toMillis() ?? 0;
+    if (record.accessToken && expiresAt - this.deps.now().getTime() > MIN_ACCESS_TOKEN_LIFETIME_MS) {
+      return this.deps.vault.open(this.lease.userId, 'accessToken', record.accessToken);
+    }
+    return this.refresh();
+  }
+
+  /** Throws GrantRevokedError when Google says the grant is gone. */
+  async refresh(): Promise<string> {
+    const { userId, record } = this.lease;
+    if (!record.refreshToken) throw new GrantRevokedError();
+    const refreshToken = await this.deps.vault.open(userId, 'refreshToken', record.refreshToken);
+    const tokens = await refreshAccessToken(this.deps.oauth, refreshToken, this.deps.retry);
+    if (tokens.rotatedRefreshToken) {
+      const sealed = await this.deps.vault.seal(userId, 'refreshToken', tokens.rotatedRefreshToken);
+      if (!(await this.deps.leases.write(this.lease, { refreshToken: sealed }))) throw new Error('The lease was lost');
+      record.refreshToken = sealed;
+    }
+    this.refreshedFields = {
+      accessToken: await this.deps.vault.seal(userId, 'accessToken', tokens.accessToken),
+      ...(tokens.expiresAt ? { accessTokenExpiresAt: Timestamp.fromDate(tokens.expiresAt) } : {}),
+    };
+    return tokens.accessToken;
+  }
+
+  /** Fields to add to the run's final write (empty when the cached token was used). */
+  pendingWrites(): Record<string, unknown> {
+    return this.refreshedFields;
+  }
+}

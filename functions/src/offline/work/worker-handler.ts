@@ -1,0 +1,33 @@
+import type { CloudEvent } from '@google-cloud/functions-framework';
+import type { Logger } from '../../logging/logger';
+import { decodeWorkMessage } from '../work-message';
+import { runBatch } from './run-batch';
+import type { RunUserDeps } from './run-user';
+
+interface MessagePublishedData {
+  message?: { data?: string; messageId?: string };
+}
+
+/** Seconds kept back from the function timeout to record results and release leases. */
+const FINISHING_MARGIN_SECONDS = 60;
+
+/**
+ * `runOfflineWork`: a Pub/Sub CloudEvent (from Eventarc, or the emulator's push converted by
+ * functions-framework). A malformed message is logged and acknowledged: redelivering it could
+ * never succeed. Everything else is handled per user inside the batch.
+ */
+export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Logger) {
+  return async (event: CloudEvent<MessagePublishedData>): Promise<void> => {
+    const started = deps.now().getTime();
+    const data = event.data?.message?.data;
+    const message = typeof data === 'string' ? decodeWorkMessage(Buffer.from(data, 'base64')) : undefined;
+    if (!message) {
+      logger.warn('Dropped a malformed work message', { eventId: event.id });
+      return;
+    }
+    const deadline = started + Math.max(1, deps.config.timeoutSeconds - FINISHING_MARGIN_SECONDS) * 1000;
+    const owner = `${event.id}:${started}`;
+    const result = await runBatch(message, deadline, { ...deps, owner });
+    logger.info('Offline work batch finished', { eventId: event.id, users: message.users.length, ...result.counts });
+  };
+}

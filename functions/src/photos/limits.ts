@@ -1,0 +1,13 @@
+/** Fixed product limits of the photo enhancement (issue 3, section 3). */
+export const PHOTO_LIMITS = {
+  /** Largest source file the job downloads; checked against Drive's `size` before downloading. */
+  maxSourceBytes: 25 * 1024 * 1024,
+  /** Results fit inside this square, never enlarged. */
+  maxOutputDimension: 2048,
+  jpegQuality: 85,
+  /**
+   * Decompression-bomb guard, read from the image header before any pixel is decoded.
+   * 200 MP still admits the largest phone cameras (about 12000 x 16000).
+   */
+  maxInputPixels: 200_000_000,
+} as const;

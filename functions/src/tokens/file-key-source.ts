@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from '../config/config-error';
+import { decodeBase64Key } from './key-material';
+import { KEY_BYTES, type KeySource } from './key-source';
+import { VaultError } from './vault-error';
+
+/** The one version a key file provides. Rotating a file key means re-sealing under a Secret Manager key. */
+export const FILE_KEY_VERSION = '1';
+
+/**
+ * Local-development key source: a file holding the base64 of a 32-byte key on one line, exposed as
+ * version "1". Read and checked now, synchronously, so a bad file stops start-up instead of the
+ * first request. Error messages name the variable and the path, never the file's content.
+ */
+export function fileKeySource(path: string): KeySource {
+  const key = readKeyFile(path);
+  return {
+    current: async () => ({ version: FILE_KEY_VERSION, key }),
+    byVersion: async (version) => {
+      if (version === FILE_KEY_VERSION) return key;
+      throw new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} is not in the key file (it only has version ${FILE_KEY_VERSION}).`);
+    },
+  };
+}
+
+function readKeyFile(path: string): Buffer {
+  const fail = (problem: string): never => {
+    throw new ConfigError([{ variable: 'TOKEN_KEY_FILE', problem }]);
+  };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? `points to ${path}, which does not exist` : `points to ${path}, which cannot be read (${code ?? 'error'})`);
+  }
+  return decodeBase64Key(text) ?? fail(`points to ${path}, which does not hold the base64 of a ${KEY_BYTES}-byte key on one line`);
+}
+
+/**
+ * Writes a fresh random key file (base64 + newline, mode 0600, parent folders created) unless one
+ * exists: an existing key may already protect stored tokens, so it is never replaced.
+ */
+export function generateKeyFile(path: string): 'created' | 'exists' {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    return 'created';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw error;
+  }
+}

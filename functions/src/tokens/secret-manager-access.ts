@@ -1,0 +1,95 @@
+import type { protos } from '@google-cloud/secret-manager';
+import { crc32c } from './crc32c';
+import { GRPC_CODE, grpcCodeName, grpcCodeOf } from './grpc-codes';
+import { decodeKeyMaterial } from './key-material';
+import { KEY_BYTES } from './key-source';
+import { retryTransient, type RetryDeps, type RetryPolicy } from './retry';
+import { VaultError } from './vault-error';
+
+type AccessResponse = protos.google.cloud.secretmanager.v1.IAccessSecretVersionResponse;
+
+/**
+ * The one Secret Manager call the vault makes. `SecretManagerServiceClient` satisfies it; the
+ * options turn off the library's own retries (its default for this call waits up to 10 minutes)
+ * so that ours, bounded and jittered, are the only ones.
+ */
+export interface SecretVersionAccessor {
+  accessSecretVersion(
+    request: { name: string },
+    options: { timeout: number; retry: null },
+  ): Promise<[AccessResponse, ...unknown[]]>;
+}
+
+export interface AccessSettings {
+  client: SecretVersionAccessor;
+  /** Per-attempt deadline. */
+  callTimeoutMs: number;
+  retry: RetryPolicy;
+  retryDeps: RetryDeps;
+}
+
+export interface KeyVersion {
+  /** The numeric version Secret Manager resolved the request to (also for `latest`). */
+  version: string;
+  key: Buffer;
+}
+
+/** UNAVAILABLE and DEADLINE_EXCEEDED as the brief says; RESOURCE_EXHAUSTED as Google's own client config does. */
+const TRANSIENT_CODES = new Set<number>([GRPC_CODE.UNAVAILABLE, GRPC_CODE.DEADLINE_EXCEEDED, GRPC_CODE.RESOURCE_EXHAUSTED]);
+
+/** The payload was damaged on the way: worth another attempt, like a dropped connection. */
+class PayloadChecksumMismatch extends Error {
+  override readonly name = 'PayloadChecksumMismatch';
+}
+
+const isTransient = (error: unknown): boolean =>
+  error instanceof PayloadChecksumMismatch || TRANSIENT_CODES.has(grpcCodeOf(error) ?? -1);
+
+/** Reads one secret version (a number or `latest`) and returns its 32-byte key and real version number. */
+export async function accessKeyVersion(settings: AccessSettings, versionName: string): Promise<KeyVersion> {
+  let response: AccessResponse;
+  try {
+    response = await retryTransient(() => accessOnce(settings, versionName), isTransient, settings.retry, settings.retryDeps);
+  } catch (error) {
+    const reason = error instanceof PayloadChecksumMismatch ? 'checksum mismatch' : grpcCodeName(grpcCodeOf(error));
+    throw new VaultError('key_unavailable', `Secret Manager did not return ${versionName} (${reason}).`, {
+      transient: isTransient(error),
+      cause: error,
+    });
+  }
+  return { version: versionNumberOf(response, versionName), key: keyOf(response, versionName) };
+}
+
+async function accessOnce(settings: AccessSettings, name: string): Promise<AccessResponse> {
+  const [response] = await settings.client.accessSecretVersion({ name }, { timeout: settings.callTimeoutMs, retry: null });
+  const checksum = response.payload?.dataCrc32c;
+  if (checksum !== undefined && checksum !== null && Number(String(checksum)) !== crc32c(payloadBytes(response))) {
+    throw new PayloadChecksumMismatch();
+  }
+  return response;
+}
+
+/** Google answers with the project number and the real version, e.g. `projects/123/secrets/s/versions/4`. */
+function versionNumberOf(response: AccessResponse, requested: string): string {
+  const match = /\/versions\/([1-9][0-9]*)$/.exec(response.name ?? '');
+  if (!match?.[1]) throw new VaultError('key_unavailable', `Secret Manager's answer for ${requested} names no version number.`);
+  return match[1];
+}
+
+function keyOf(response: AccessResponse, versionName: string): Buffer {
+  const key = decodeKeyMaterial(payloadBytes(response));
+  if (!key) {
+    throw new VaultError(
+      'invalid_key',
+      `${versionName} is not a ${KEY_BYTES}-byte key (write ${KEY_BYTES} raw bytes, or their base64 on one line).`,
+    );
+  }
+  return key;
+}
+
+/** gRPC gives bytes; the library's REST fallback gives protobuf-JSON base64 text. */
+function payloadBytes(response: AccessResponse): Uint8Array {
+  const data = response.payload?.data;
+  if (typeof data === 'string') return Buffer.from(data, 'base64');
+  return data ?? new Uint8Array();
+}

@@ -1,0 +1,51 @@
+import type { Timestamp } from '@google-cloud/firestore';
+import type { SealedToken } from '../tokens/vault';
+
+/**
+ * One document per Google account, at `<USERS_COLLECTION>/<sub>`. Tokens are only ever stored
+ * sealed by the vault; everything else is plain so operators can read it.
+ */
+export type UserStatus = 'active' | 'reauth_required' | 'disconnected';
+
+export interface UserProfile {
+  email: string | null;
+  emailVerified: boolean | null;
+  name: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  picture: string | null;
+  locale: string | null;
+}
+
+export interface UserRecord {
+  userId: string;
+  email: string | null;
+  profile: UserProfile;
+  scopes: string[];
+  status: UserStatus;
+  refreshToken?: SealedToken;
+  accessToken?: SealedToken;
+  accessTokenExpiresAt?: Timestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  connectedAt: Timestamp;
+  /** When the offline scheduler should next pick this user up. */
+  nextRunAt: Timestamp;
+  lastRunAt?: Timestamp;
+  /** Stable code of the last failed run; cleared by a successful run or a new sign-in. */
+  lastError?: string;
+  /** Consecutive failed runs, for backoff. */
+  attempts?: number;
+  /** Set by the dispatcher when it hands the user to a worker; a message must match it to run. */
+  dispatch?: { id: string; at: Timestamp };
+  /** Held by the worker running this user; expires so a crashed worker never strands the user. */
+  lease?: { owner: string; expiresAt: Timestamp };
+  /** Per offline job: its saved cursor and last result. */
+  jobs?: Record<string, JobState>;
+}
+
+export interface JobState {
+  cursor: unknown;
+  summary: Record<string, number>;
+  lastRunAt: Timestamp;
+}

@@ -1,0 +1,90 @@
+import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
+import { AppError } from '../errors/app-error';
+import type { GoogleIdentity } from '../google/verify-id-token';
+import type { SealedToken } from '../tokens/vault';
+import type { UserProfile, UserRecord } from './user-record';
+
+export interface ConnectUserInput {
+  identity: GoogleIdentity;
+  scopes: string[];
+  /** Absent when Google returned none (not first consent): the stored one is kept. */
+  refreshToken: SealedToken | undefined;
+  accessToken: SealedToken;
+  accessTokenExpiresAt: Date | undefined;
+  now: Date;
+}
+
+export interface UserRepository {
+  /**
+   * Records a successful sign-in in one transaction, so concurrent exchanges for the same user
+   * leave one consistent document. Throws `reconsent_required` when there is no refresh token
+   * to keep: nothing is written then.
+   */
+  connect(input: ConnectUserInput): Promise<UserRecord>;
+  get(userId: string): Promise<UserRecord | undefined>;
+}
+
+export function createUserRepository(db: Firestore, collection: string): UserRepository {
+  const users = db.collection(collection);
+  return {
+    async connect(input) {
+      const ref = users.doc(input.identity.sub);
+      return db.runTransaction(async (tx) => {
+        const existing = (await tx.get(ref)).data() as UserRecord | undefined;
+        const keepsStoredToken = existing?.status === 'active' && existing.refreshToken !== undefined;
+        if (!input.refreshToken && !keepsStoredToken) {
+          throw new AppError(
+            'reconsent_required',
+            'Google did not grant offline access. Sign in again asking for offline access with forced consent.',
+          );
+        }
+        const record = connectedRecord(input, existing);
+        tx.set(
+          ref,
+          {
+            ...record,
+            // A reconnect clears what went wrong before and never keeps a stale expiry beside a new token.
+            lastError: FieldValue.delete(),
+            ...(record.accessTokenExpiresAt ? {} : { accessTokenExpiresAt: FieldValue.delete() }),
+          },
+          { merge: true },
+        );
+        return record;
+      });
+    },
+    async get(userId) {
+      return (await users.doc(userId).get()).data() as UserRecord | undefined;
+    },
+  };
+}
+
+function connectedRecord(input: ConnectUserInput, existing: UserRecord | undefined): UserRecord {
+  const now = Timestamp.fromDate(input.now);
+  const refreshToken = input.refreshToken ?? existing?.refreshToken;
+  return {
+    userId: input.identity.sub,
+    email: input.identity.email ?? null,
+    profile: profileOf(input.identity),
+    scopes: input.scopes,
+    status: 'active',
+    ...(refreshToken ? { refreshToken } : {}),
+    accessToken: input.accessToken,
+    ...(input.accessTokenExpiresAt ? { accessTokenExpiresAt: Timestamp.fromDate(input.accessTokenExpiresAt) } : {}),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+    connectedAt: now,
+    nextRunAt: now,
+  };
+}
+
+function profileOf(identity: GoogleIdentity): UserProfile {
+  return {
+    email: identity.email ?? null,
+    emailVerified: identity.emailVerified ?? null,
+    name: identity.name ?? null,
+    givenName: identity.givenName ?? null,
+    familyName: identity.familyName ?? null,
+    picture: identity.picture ?? null,
+    locale: identity.locale ?? null,
+  };
+}

@@ -1,0 +1,111 @@
+import type { FaultSettings } from '../oauth/faults';
+import type { GrantSnapshot } from '../oauth/grants';
+import type { OAuthContext } from '../oauth/oauth-context';
+import { grantedScopes } from '../oauth/scopes';
+import { revokeGrant, type GrantRevocation } from '../oauth/revocation';
+import type { SandboxStats } from '../oauth/stats';
+import { completeProfile } from '../oauth/user-profile';
+import { SandboxAdminError } from './admin-error';
+import {
+  faultSettingsSchema,
+  kidSchema,
+  type MintCodeInput,
+  mintCodeSchema,
+  type MintIdTokenInput,
+  mintIdTokenSchema,
+  parseAdminInput,
+  userSchema,
+} from './admin-schemas';
+import { IdTokenMinter } from './mint-id-token';
+
+/** Test and demo controls; the HTTP admin API under /__admin/ calls exactly these. */
+export interface SandboxAdmin {
+  /** A code as the app would get from Google Sign-In (`serverAuthCode`). */
+  mintCode(input: MintCodeInput): { code: string };
+  revokeGrant(sub: string, clientId?: string): GrantRevocation;
+  /** Google forgets the user's live access tokens (the product's cached copy goes stale). */
+  expireAccessTokens(sub: string): void;
+  /** Refresh tokens stop working, as for an app in "Testing" after 7 days. */
+  expireRefreshTokens(sub: string, clientId?: string): { refreshTokens: number };
+  /** The next refresh for this user answers with a new refresh token and retires the old one. */
+  rotateRefreshTokenOnNextRefresh(sub: string, clientId?: string): { grants: number };
+  rotateSigningKey(): Promise<{ kid: string }>;
+  /** Stops publishing a rotated-out key (tokens it signed stop verifying). */
+  dropSigningKey(kid: string): void;
+  signingKeys(): { current: string; published: string[] };
+  /** Replaces the fault settings; `{}` turns every fault off. */
+  setFaults(settings: FaultSettings): void;
+  faults(): FaultSettings;
+  grants(sub: string): GrantSnapshot[];
+  stats(): SandboxStats;
+  /** Forgets codes, grants, access tokens, faults, stats and Drive files. Signing keys stay, so cached certs stay valid. */
+  reset(): void;
+  mintIdToken(input?: MintIdTokenInput): Promise<{ idToken: string }>;
+}
+
+/** `resetOthers` clears the state of the sandbox's other services (Drive) along with OAuth's. */
+export function createSandboxAdmin(context: OAuthContext, resetOthers: () => void = () => {}): SandboxAdmin {
+  const minter = new IdTokenMinter(context.keys, context.now, context.clients.defaultClient?.clientId);
+  return {
+    mintCode: (input) => mintCode(context, input),
+    revokeGrant: (sub, clientId) => {
+      const user = parseAdminInput(userSchema, { sub, clientId });
+      return revokeGrant(context, user.sub, user.clientId);
+    },
+    expireAccessTokens: (sub) => context.accessTokens.expireAllFor(parseAdminInput(userSchema, { sub }).sub),
+    expireRefreshTokens: (sub, clientId) => {
+      const user = parseAdminInput(userSchema, { sub, clientId });
+      return { refreshTokens: context.grants.expireRefreshTokens(user.sub, user.clientId) };
+    },
+    rotateRefreshTokenOnNextRefresh: (sub, clientId) => {
+      const user = parseAdminInput(userSchema, { sub, clientId });
+      const grants = context.grants.setRotateNextRefresh(user.sub, user.clientId);
+      if (grants === 0) throw new SandboxAdminError('not_found', 'no grant for this user');
+      return { grants };
+    },
+    rotateSigningKey: async () => ({ kid: (await context.keys.rotate(context.now())).kid }),
+    dropSigningKey: (kid) => dropSigningKey(context, parseAdminInput(kidSchema, { kid }).kid),
+    signingKeys: () => ({ current: context.keys.current.kid, published: context.keys.published.map((key) => key.kid) }),
+    setFaults: (settings) => context.faults.set(parseAdminInput(faultSettingsSchema, settings)),
+    faults: () => context.faults.current(),
+    grants: (sub) => context.grants.snapshot(parseAdminInput(userSchema, { sub }).sub),
+    stats: () => context.stats.snapshot(),
+    reset: () => {
+      context.codes.clear();
+      context.grants.clear();
+      context.accessTokens.clear();
+      context.faults.clear();
+      context.stats.reset();
+      resetOthers();
+    },
+    mintIdToken: async (input = {}) => ({ idToken: await minter.mint(parseAdminInput(mintIdTokenSchema, input)) }),
+  };
+}
+
+function mintCode(context: OAuthContext, input: MintCodeInput): { code: string } {
+  const request = parseAdminInput(mintCodeSchema, input);
+  const client = request.clientId === undefined ? context.clients.defaultClient : context.clients.find(request.clientId);
+  if (!client) throw new SandboxAdminError('unknown_client', 'no such OAuth client is configured in the sandbox');
+  const redirectUri = request.redirectUri ?? '';
+  if (redirectUri !== '' && !client.redirectUris.includes(redirectUri)) {
+    throw new SandboxAdminError('redirect_uri_not_registered', `redirect URI ${redirectUri} is not registered for the client`);
+  }
+  const minted = context.codes.mint(
+    {
+      clientId: client.clientId,
+      redirectUri,
+      authorizedParty: request.authorizedParty ?? client.clientId,
+      profile: completeProfile(request),
+      scopes: grantedScopes(request.scopes),
+      forceConsent: request.forceConsent ?? false,
+    },
+    context.codeLifetimeSeconds,
+  );
+  return { code: minted.code };
+}
+
+function dropSigningKey(context: OAuthContext, kid: string): void {
+  const result = context.keys.drop(kid);
+  if (result === 'unknown_kid') throw new SandboxAdminError('unknown_kid', 'no published signing key has this kid');
+  if (result === 'is_current') throw new SandboxAdminError('current_signing_key', 'the current signing key cannot be dropped; rotate first');
+}

@@ -1,0 +1,32 @@
+import type { DriveCall, DriveReply } from '../drive-route';
+import { driveErrors } from '../drive-error';
+import { fileResource, specialFolderResource } from '../file-resource';
+import { project } from '../fields';
+import { isGoogleAppsType } from '../model';
+import { visibleFile } from './file-access';
+import { fieldsParam } from './fields-param';
+import { fileIdOf } from './paths';
+
+/** files.get: metadata (filtered by `fields`), or the bytes with `alt=media`. */
+export function getFile(call: DriveCall): DriveReply {
+  const url = call.request.url;
+  const fileId = fileIdOf(call.request.params);
+  const alt = url.searchParams.get('alt') ?? 'json';
+  if (alt === 'media') return download(call, fileId);
+  if (alt !== 'json') throw driveErrors.invalidParameter('alt');
+  const mask = fieldsParam(url, 'File');
+
+  const folder = call.drive.specialFolder(fileId);
+  if (folder) {
+    if (!call.visible.has(folder.space)) throw driveErrors.fileNotFound(fileId);
+    return { kind: 'json', body: project(specialFolderResource(folder), mask) };
+  }
+  return { kind: 'json', body: project(fileResource(visibleFile(call, fileId)), mask) };
+}
+
+function download(call: DriveCall, fileId: string): DriveReply {
+  const file = visibleFile(call, fileId);
+  if (isGoogleAppsType(file.mimeType)) throw driveErrors.fileNotDownloadable();
+  call.state.stats.download(call.grant.sub);
+  return { kind: 'bytes', body: file.content, contentType: file.mimeType };
+}

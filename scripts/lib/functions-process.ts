@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { waitUntil } from './ports';
+import { type ManagedProcess, startProcess } from './processes';
+import { REPO_ROOT } from './stack-layout';
+
+const FRAMEWORK_MAIN = join(REPO_ROOT, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
+
+export interface RunningFunction extends ManagedProcess {
+  readonly url: string;
+}
+
+/**
+ * Serves one function exactly as Cloud Run does: functions-framework, `--target`, the package
+ * `main` (compiled code in functions/lib), configuration only through the environment.
+ * Ready once it answers any HTTP request.
+ */
+export async function startFunction(
+  target: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  onOutput?: (line: string) => void,
+): Promise<RunningFunction> {
+  const proc = startProcess(target, process.execPath, [FRAMEWORK_MAIN, `--target=${target}`, `--port=${port}`, `--source=${REPO_ROOT}`], {
+    cwd: REPO_ROOT,
+    env: { ...env, PORT: String(port) },
+    ...(onOutput ? { onOutput } : {}),
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitUntil(async () => {
+      if (proc.child.exitCode !== null) throw new Error(`${target} exited with code ${proc.child.exitCode} before it was ready`);
+      const response = await fetch(url, { method: 'OPTIONS', signal: AbortSignal.timeout(1_000) });
+      await response.arrayBuffer();
+      return true;
+    }, `function ${target}`, 30_000);
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return { ...proc, url };
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, type StackLayout } from './stack-layout';
+
+/** The OAuth client the sandbox Google knows in the local stack (not a secret: it only exists locally). */
+export const LOCAL_CLIENT = {
+  clientId: 'offline-access-local.apps.googleusercontent.com',
+  clientSecret: 'local-sandbox-client-secret',
+} as const;
+
+export const LOCAL_PROJECT = 'demo-offline-access';
+export const LOCAL_KEY_FILE = join(REPO_ROOT, '.local', 'token-key');
+
+export function hasLocalKey(): boolean {
+  return existsSync(LOCAL_KEY_FILE);
+}
+
+/** The environment every function gets in the local stack: the same variables production reads. */
+export function localFunctionEnv(layout: StackLayout, sandboxUrl: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'development',
+    METADATA_SERVER_DETECTION: 'none',
+    GOOGLE_CLOUD_PROJECT: LOCAL_PROJECT,
+    FIRESTORE_EMULATOR_HOST: `${layout.host}:${layout.firestorePort}`,
+    PUBSUB_EMULATOR_HOST: `${layout.host}:${layout.pubsubPort}`,
+    GOOGLE_OAUTH_CLIENT_ID: LOCAL_CLIENT.clientId,
+    GOOGLE_OAUTH_CLIENT_SECRET: LOCAL_CLIENT.clientSecret,
+    GOOGLE_OAUTH_TOKEN_URL: `${sandboxUrl}/token`,
+    GOOGLE_OAUTH_CERTS_URL: `${sandboxUrl}/oauth2/v1/certs`,
+    GOOGLE_OAUTH_REVOKE_URL: `${sandboxUrl}/revoke`,
+    GOOGLE_API_ROOT_URL: `${sandboxUrl}/`,
+    TOKEN_KEY_FILE: LOCAL_KEY_FILE,
+  };
+}

@@ -1,0 +1,83 @@
+import { loadGoogleOAuthConfig } from '../../../functions/src/config';
+import type { AppError } from '../../../functions/src/errors/app-error';
+import { createOAuthClient } from '../../../functions/src/google/oauth-client';
+import { verifyGoogleIdToken } from '../../../functions/src/google/verify-id-token';
+import type { SandboxGoogle } from '../../../sandbox/src/server';
+import { startTestSandbox, TEST_CLIENT } from '../../support/sandbox';
+
+const retry = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 10 };
+
+describe('verifyGoogleIdToken against the sandbox certs', () => {
+  let sandbox: SandboxGoogle;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+  });
+  afterAll(() => sandbox.close());
+
+  function client() {
+    return createOAuthClient(
+      loadGoogleOAuthConfig({
+        GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT.clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+        GOOGLE_OAUTH_CERTS_URL: sandbox.endpoints.pemCertsUrl,
+      }),
+    );
+  }
+
+  const policy = { audiences: [TEST_CLIENT.clientId], authorizedParties: [] as string[], retry };
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  async function rejection(idToken: string, overrides: Partial<typeof policy> = {}): Promise<string> {
+    const error = await verifyGoogleIdToken(client(), idToken, { ...policy, ...overrides }).catch((e: unknown) => e);
+    return (error as AppError).code;
+  }
+
+  it('accepts a valid token and returns the identity keyed by sub', async () => {
+    const { idToken } = await sandbox.admin.mintIdToken({ claims: { sub: '42', email: 'ada@example.com', name: 'Ada' } });
+    const identity = await verifyGoogleIdToken(client(), idToken, policy);
+    expect(identity).toMatchObject({ sub: '42', email: 'ada@example.com', name: 'Ada' });
+  });
+
+  it('rejects a token signed by a key Google never published', async () => {
+    const { idToken } = await sandbox.admin.mintIdToken({ signWith: 'foreign' });
+    expect(await rejection(idToken)).toBe('invalid_id_token');
+  });
+
+  it('rejects another audience, another issuer, an expired token and one issued in the future', async () => {
+    const other = (await sandbox.admin.mintIdToken({ claims: { aud: 'someone-else.apps.googleusercontent.com' } })).idToken;
+    const issuer = (await sandbox.admin.mintIdToken({ claims: { iss: 'https://evil.example.com' } })).idToken;
+    const expired = (await sandbox.admin.mintIdToken({ claims: { iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 } })).idToken;
+    const future = (await sandbox.admin.mintIdToken({ claims: { iat: nowSeconds() + 3600, exp: nowSeconds() + 7200 } })).idToken;
+    expect(await rejection(other)).toBe('invalid_id_token');
+    expect(await rejection(issuer)).toBe('invalid_id_token');
+    expect(await rejection(expired)).toBe('invalid_id_token');
+    expect(await rejection(future)).toBe('invalid_id_token');
+  });
+
+  it('checks azp against the allow-list only when one is configured', async () => {
+    const { idToken } = await sandbox.admin.mintIdToken({ claims: { azp: 'ios.apps.googleusercontent.com' } });
+    await expect(verifyGoogleIdToken(client(), idToken, policy)).resolves.toBeDefined();
+    expect(await rejection(idToken, { authorizedParties: ['android.apps.googleusercontent.com'] })).toBe('invalid_id_token');
+    await expect(verifyGoogleIdToken(client(), idToken, { ...policy, authorizedParties: ['ios.apps.googleusercontent.com'] })).resolves.toBeDefined();
+  });
+
+  it('rejects garbage without echoing it', async () => {
+    const error = (await verifyGoogleIdToken(client(), 'not.a.jwt', policy).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe('invalid_id_token');
+    expect(error.message).not.toContain('not.a.jwt');
+  });
+
+  it('reports certs it cannot fetch as upstream_unavailable, not as a bad token', async () => {
+    const { idToken } = await sandbox.admin.mintIdToken();
+    const unreachable = createOAuthClient(
+      loadGoogleOAuthConfig({
+        GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT.clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+        GOOGLE_OAUTH_CERTS_URL: 'http://127.0.0.1:9/oauth2/v1/certs',
+        GOOGLE_HTTP_TIMEOUT_MS: '500',
+      }),
+    );
+    const error = (await verifyGoogleIdToken(unreachable, idToken, policy).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe('upstream_unavailable');
+  });
+});

@@ -1,0 +1,187 @@
+import type { PubSub, Subscription } from '@google-cloud/pubsub';
+import { loadDispatchConfig } from '../../../functions/src/config';
+import { createLogger } from '../../../functions/src/logging/logger';
+import { dispatchOfflineWork } from '../../../functions/src/offline/dispatch/dispatch-offline-work';
+import { createPubSubPublisher } from '../../../functions/src/offline/dispatch/work-publisher';
+import type { WorkMessage } from '../../../functions/src/offline/work-message';
+import { runBatch } from '../../../functions/src/offline/work/run-batch';
+import type { SealedToken } from '../../../functions/src/tokens/vault';
+import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { createTopicWithPullSubscription, drainWorkMessages, emulatorPubSub } from '../../support/pubsub';
+import { TEST_CLIENT } from '../../support/sandbox';
+
+/** The worker, user by user, against the sandbox Google (OAuth + Drive), Firestore and Pub/Sub emulators. */
+describe('runOfflineWork', () => {
+  let h: OfflineHarness;
+  let pubsub: PubSub;
+  let subscription: Subscription;
+  let topicId: string;
+
+  beforeAll(async () => {
+    h = await startOfflineHarness('worker');
+    pubsub = emulatorPubSub('offline-access-test');
+  });
+  afterAll(async () => {
+    await h.close();
+    await pubsub.close();
+  });
+
+  beforeEach(async () => {
+    const created = await createTopicWithPullSubscription(pubsub);
+    subscription = created.subscription;
+    topicId = created.topic.name.split('/').pop()!;
+  });
+
+  /** What the dispatcher publishes right now, read back from the emulator. */
+  async function dispatch(): Promise<WorkMessage> {
+    const config = loadDispatchConfig({ OFFLINE_WORK_TOPIC: topicId });
+    await dispatchOfflineWork({ db: h.db, publisher: createPubSubPublisher(pubsub, topicId), config, collection: 'users', now: () => new Date(), logger: createLogger({}, () => {}) });
+    const messages = await drainWorkMessages(subscription, 300);
+    return { v: 1, users: messages.flatMap((m) => m.users) };
+  }
+
+  const run = (message: WorkMessage, owner = 'worker-a') => runBatch(message, Date.now() + 60_000, { ...h.workerDeps(), owner });
+  const results = (sub: string) => h.sandbox.drive.listFiles(sub).filter((f) => f.appProperties?.derivedFrom);
+
+  it('enhances every new photo once, saves the cursor and schedules the next run', async () => {
+    await h.connect('alice', 2);
+    await h.connect('bob', 1);
+    const outcome = await run(await dispatch());
+    expect(outcome.counts).toMatchObject({ done: 2, failed: 0 });
+    expect(results('alice')).toHaveLength(2);
+    expect(results('bob')).toHaveLength(1);
+    const alice = await h.user('alice');
+    expect(alice.lastRunAt).toBeDefined();
+    expect(alice.lease).toBeUndefined();
+    expect(alice.dispatch).toBeUndefined();
+    expect(alice.lastError).toBeUndefined();
+    expect(alice.jobs?.['photo-enhancement']?.cursor).toBeDefined();
+    expect(alice.nextRunAt.toMillis()).toBeGreaterThan(Date.now() + 3000_000);
+    for (const source of h.sandbox.drive.listFiles('alice').filter((f) => !f.appProperties?.derivedFrom)) {
+      expect(source.appProperties?.enhancedId).toBeDefined();
+    }
+  });
+
+  it('a redelivered or duplicated message does no work twice', async () => {
+    await h.connect('carol', 2);
+    const message = await dispatch();
+    const first = await run(message);
+    const again = await run(message);
+    expect(first.counts.done).toBe(1);
+    expect(again.counts).toMatchObject({ done: 0, skipped: 1 });
+    expect(again.outcomes[0]).toMatchObject({ status: 'skipped', reason: 'stale_dispatch' });
+    expect(results('carol')).toHaveLength(2);
+  });
+
+  it('two workers racing for the same users: each user runs once', async () => {
+    for (const sub of ['dan', 'erin', 'fay']) await h.connect(sub, 1);
+    const message = await dispatch();
+    const [a, b] = await Promise.all([run(message, 'worker-a'), run(message, 'worker-b')]);
+    expect(a.counts.done + b.counts.done).toBe(3);
+    expect(a.counts.skipped + b.counts.skipped).toBe(3);
+    for (const sub of ['dan', 'erin', 'fay']) expect(results(sub)).toHaveLength(1);
+  });
+
+  it('only new photos are processed on the next run (changes API)', async () => {
+    await h.connect('gus', 1);
+    await run(await dispatch());
+    await h.db.collection('users').doc('gus').update({ nextRunAt: new Date(0) });
+    h.sandbox.drive.putFile('gus', { name: 'later.jpg', mimeType: 'image/jpeg', content: h.sandbox.drive.listFiles('gus', { includeContent: true })[0]!.content! });
+    const before = h.sandbox.drive.stats('gus').uploads;
+    const outcome = await run(await dispatch());
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'done' });
+    expect(h.sandbox.drive.stats('gus').uploads - before).toBe(1);
+    expect(results('gus')).toHaveLength(2);
+  });
+
+  it('invalid_grant: the user becomes reauth_required, tokens are deleted, no retry', async () => {
+    await h.connect('hal', 1);
+    await h.db.collection('users').doc('hal').update({ accessTokenExpiresAt: new Date(0) });
+    h.sandbox.admin.revokeGrant('hal');
+    const before = h.sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0;
+    const outcome = await run(await dispatch());
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'reauth_required' });
+    expect((h.sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0) - before).toBe(1);
+    const hal = await h.user('hal');
+    expect(hal).toMatchObject({ status: 'reauth_required', lastError: 'reauth_required' });
+    expect(hal.refreshToken).toBeUndefined();
+    expect(hal.accessToken).toBeUndefined();
+    expect(hal.lease).toBeUndefined();
+    expect(results('hal')).toHaveLength(0);
+    expect((await dispatch()).users.map((u) => u.userId)).not.toContain('hal');
+  });
+
+  it('stores a rotated refresh token and keeps working with it', async () => {
+    await h.connect('ida', 1);
+    await h.db.collection('users').doc('ida').update({ accessTokenExpiresAt: new Date(0) });
+    const before = (await h.user('ida')).refreshToken as SealedToken;
+    const oldToken = await h.vault.open('ida', 'refreshToken', before);
+    h.sandbox.admin.rotateRefreshTokenOnNextRefresh('ida');
+    expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'done' });
+    const after = await h.user('ida');
+    const newToken = await h.vault.open('ida', 'refreshToken', after.refreshToken as SealedToken);
+    expect(newToken).not.toBe(oldToken);
+    const refresh = (token: string) =>
+      fetch(h.sandbox.endpoints.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: TEST_CLIENT.clientId, client_secret: TEST_CLIENT.clientSecret }) });
+    expect((await refresh(newToken)).status).toBe(200);
+    expect((await refresh(oldToken)).status).toBe(400);
+  });
+
+  it('reuses a cached access token with time left, and refreshes once when Google rejects it early (401)', async () => {
+    await h.connect('jo', 1);
+    const refreshesBefore = h.sandbox.admin.stats().refreshes;
+    await run(await dispatch());
+    expect(h.sandbox.admin.stats().refreshes - refreshesBefore).toBe(0);
+
+    await h.db.collection('users').doc('jo').update({ nextRunAt: new Date(0) });
+    h.sandbox.drive.putFile('jo', { name: 'new.jpg', mimeType: 'image/jpeg', content: h.sandbox.drive.listFiles('jo', { includeContent: true })[0]!.content! });
+    h.sandbox.admin.expireAccessTokens('jo');
+    const outcome = await run(await dispatch());
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'done' });
+    expect(h.sandbox.admin.stats().refreshes - refreshesBefore).toBe(1);
+    expect(results('jo')).toHaveLength(2);
+    const jo = await h.user('jo');
+    expect(jo.accessTokenExpiresAt!.toMillis()).toBeGreaterThan(Date.now() + 50 * 60_000);
+  });
+
+  it('429 with Retry-After: the user is rescheduled after it, with the error recorded, never lost', async () => {
+    await h.connect('kim', 1);
+    h.sandbox.drive.setUserFaults('kim', { failNext: { count: 20, status: 429, retryAfterSeconds: 600 } });
+    const outcome = await run(await dispatch());
+    h.sandbox.drive.clearUserFaults('kim');
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'upstream_rate_limited' });
+    const kim = await h.user('kim');
+    expect(kim).toMatchObject({ status: 'active', lastError: 'upstream_rate_limited', attempts: 1 });
+    expect(kim.nextRunAt.toMillis()).toBeGreaterThanOrEqual(Date.now() + 590_000);
+    expect(kim.lease).toBeUndefined();
+    expect(kim.refreshToken).toBeDefined();
+
+    await h.db.collection('users').doc('kim').update({ nextRunAt: new Date(0) });
+    expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'done' });
+    const recovered = await h.user('kim');
+    expect(recovered.lastError).toBeUndefined();
+    expect(recovered.attempts).toBeUndefined();
+    expect(results('kim')).toHaveLength(1);
+  });
+
+  it('a user whose worker died is picked up again once the lease expires', async () => {
+    await h.connect('lou', 1);
+    const message = await dispatch();
+    const deps = h.workerDeps();
+    // A worker takes the lease and dies before finishing.
+    const taken = await deps.leases.take({ ...message.users[0]!, owner: 'dead-worker', now: new Date(), leaseSeconds: 601 });
+    expect(taken.kind).toBe('leased');
+    expect((await run(message)).outcomes[0]).toMatchObject({ status: 'skipped', reason: 'lease_held' });
+    expect((await dispatch()).users).toHaveLength(0);
+    // Time passes beyond the lease: the dispatcher hands the user out again and it runs.
+    await h.db.collection('users').doc('lou').update({ nextRunAt: new Date(Date.now() - 1), 'lease.expiresAt': new Date(Date.now() - 1) });
+    expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'done' });
+    expect(results('lou')).toHaveLength(1);
+  });
+
+  it('writes no token to any log line', () => {
+    const logs = h.logs.join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toMatch(/ya29\.|1\/\/0|4\/0/);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Firestore } from '@google-cloud/firestore';
+import { loadGoogleOAuthConfig, loadWorkerConfig } from '../../functions/src/config';
+import { loadDriveConfig } from '../../functions/src/drive/drive-config';
+import { exchangeAuthCode } from '../../functions/src/exchange/exchange-auth-code';
+import { createGoogleSignIn } from '../../functions/src/google/google-sign-in';
+import { createOAuthClient } from '../../functions/src/google/oauth-client';
+import { registeredJobs } from '../../functions/src/jobs/registered-jobs';
+import { createLogger } from '../../functions/src/logging/logger';
+import { LeaseStore } from '../../functions/src/offline/work/lease-store';
+import type { RunUserDeps } from '../../functions/src/offline/work/run-user';
+import { fileKeySource } from '../../functions/src/tokens/file-key-source';
+import { createTokenVault, type TokenVault } from '../../functions/src/tokens/vault';
+import { createUserRepository } from '../../functions/src/users/user-repository';
+import type { UserRecord } from '../../functions/src/users/user-record';
+import type { SandboxGoogle } from '../../sandbox/src/server';
+import { emulatorFirestore } from './firestore';
+import { newKeyFile, sandboxEnv } from './function-process';
+import { testPhoto } from './images';
+import { FULL_SCOPES, startTestSandbox } from './sandbox';
+
+/**
+ * Everything an offline-work test needs, all real: the sandbox Google (OAuth + Drive), a Firestore
+ * emulator project, a key file, users connected through the real exchange, and worker deps wired as
+ * the `runOfflineWork` entry wires them.
+ */
+export interface OfflineHarness {
+  sandbox: SandboxGoogle;
+  db: Firestore;
+  vault: TokenVault;
+  env: NodeJS.ProcessEnv;
+  logs: string[];
+  connect(sub: string, photos?: number): Promise<void>;
+  workerDeps(overrides?: Partial<RunUserDeps>): Omit<RunUserDeps, 'owner'>;
+  user(sub: string): Promise<UserRecord>;
+  close(): Promise<void>;
+}
+
+export async function startOfflineHarness(label: string, envOverrides: NodeJS.ProcessEnv = {}): Promise<OfflineHarness> {
+  const sandbox = await startTestSandbox();
+  const db = emulatorFirestore(label);
+  const keyFile = newKeyFile();
+  const vault = createTokenVault(fileKeySource(keyFile));
+  const env = { ...sandboxEnv(sandbox, 'unused', keyFile), ...envOverrides };
+  const oauthConfig = loadGoogleOAuthConfig(env);
+  const logs: string[] = [];
+  const logger = createLogger({}, (line) => logs.push(line));
+  const users = createUserRepository(db, 'users');
+  const exchangeDeps = { google: createGoogleSignIn(oauthConfig), users, vault, requiredScopes: oauthConfig.requiredScopes, now: () => new Date() };
+
+  return {
+    sandbox,
+    db,
+    vault,
+    env,
+    logs,
+    async connect(sub, photos = 0) {
+      const { code } = sandbox.admin.mintCode({ sub, email: `${sub}@example.com`, scopes: FULL_SCOPES, forceConsent: true });
+      await exchangeAuthCode(code, exchangeDeps);
+      for (let i = 0; i < photos; i += 1) {
+        sandbox.drive.putFile(sub, { name: `photo-${i}.jpg`, mimeType: 'image/jpeg', content: await testPhoto(64, 48, { seed: i }) });
+      }
+    },
+    workerDeps(overrides = {}) {
+      return {
+        leases: new LeaseStore(db, 'users'),
+        vault,
+        oauth: createOAuthClient(oauthConfig),
+        jobs: registeredJobs(),
+        config: loadWorkerConfig(env),
+        refreshRetry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 20 },
+        drive: { ...loadDriveConfig(env), maxRetryDelayMs: 50 },
+        now: () => new Date(),
+        random: Math.random,
+        logger,
+        ...overrides,
+      };
+    },
+    async user(sub) {
+      return (await db.collection('users').doc(sub).get()).data() as UserRecord;
+    },
+    async close() {
+      await sandbox.close();
+      await db.terminate();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { loadDispatchConfig, loadWorkerConfig } from '../../../functions/src/config';
+import { loadDriveConfig } from '../../../functions/src/drive/drive-config';
+
+describe('offline configuration', () => {
+  it('needs a valid topic for the dispatcher and has sensible defaults', () => {
+    expect(() => loadDispatchConfig({})).toThrow(/OFFLINE_WORK_TOPIC is required/);
+    expect(() => loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'a' })).toThrow(/OFFLINE_WORK_TOPIC/);
+    expect(loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work' })).toMatchObject({ topic: 'offline-work', batchSize: 50, maxUsersPerRun: 10_000 });
+  });
+
+  it('defaults the lease to the worker timeout plus a margin and refuses a shorter one', () => {
+    expect(loadWorkerConfig({})).toMatchObject({ timeoutSeconds: 540, leaseSeconds: 600, concurrency: 8, intervalSeconds: 3600 });
+    expect(() => loadWorkerConfig({ LEASE_SECONDS: '300' })).toThrow(/LEASE_SECONDS must be longer than WORKER_TIMEOUT_SECONDS/);
+    expect(() => loadWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
+  });
+
+  it('adds the trailing slash the Drive rootUrl needs', () => {
+    expect(loadDriveConfig({ GOOGLE_API_ROOT_URL: 'http://127.0.0.1:9000' }).rootUrl).toBe('http://127.0.0.1:9000/');
+  });
+});

@@ -1,0 +1,95 @@
+import { backoffDelayMs, parseRetryAfter, RetriesExhaustedError, withRetry } from '../../../functions/src/google/retry';
+
+const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
+
+describe('withRetry', () => {
+  it('retries transient failures with capped, jittered exponential delays', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls += 1;
+        if (calls < 4) throw new Error('transient');
+        return 'ok';
+      },
+      () => ({ kind: 'transient' }),
+      policy,
+      { sleep: async (ms) => void sleeps.push(ms), random: () => 1 },
+    );
+    expect(result).toBe('ok');
+    expect(sleeps).toEqual([100, 200, 400]);
+  });
+
+  it('caps the delay and applies full jitter', () => {
+    expect(backoffDelayMs(10, policy, () => 1)).toBe(1_000);
+    expect(backoffDelayMs(3, policy, () => 0.5)).toBe(200);
+  });
+
+  it('never retries a permanent failure', async () => {
+    let calls = 0;
+    const failure = new Error('invalid_grant');
+    await expect(
+      withRetry(async () => {
+        calls += 1;
+        throw failure;
+      }, () => ({ kind: 'permanent' }), policy),
+    ).rejects.toBe(failure);
+    expect(calls).toBe(1);
+  });
+
+  it('waits at least as long as Retry-After asks', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('429');
+        return 'ok';
+      },
+      () => ({ kind: 'transient', retryAfterMs: 700 }),
+      policy,
+      { sleep: async (ms) => void sleeps.push(ms), random: () => 0 },
+    );
+    expect(sleeps).toEqual([700]);
+  });
+
+  it('gives up at once, reporting the wait, when Retry-After exceeds the cap', async () => {
+    let calls = 0;
+    const error = await withRetry(
+      async () => {
+        calls += 1;
+        throw new Error('429');
+      },
+      () => ({ kind: 'transient', retryAfterMs: 30_000 }),
+      policy,
+      { sleep: async () => undefined },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect((error as RetriesExhaustedError).retryAfterMs).toBe(30_000);
+    expect(calls).toBe(1);
+  });
+
+  it('stops after maxAttempts', async () => {
+    let calls = 0;
+    const error = await withRetry(
+      async () => {
+        calls += 1;
+        throw new Error('503');
+      },
+      () => ({ kind: 'transient' }),
+      policy,
+      { sleep: async () => undefined },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect(calls).toBe(4);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3')).toBe(3_000);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', Date.parse('Thu, 01 Jan 2026 00:00:00 GMT'))).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,34 @@
+import { DriveCallError } from '../../../functions/src/drive/drive-call';
+import { classifyDriveFailure } from '../../../functions/src/drive/drive-failure';
+import { OfflineJobError, offlineJobErrorFromDrive } from '../../../functions/src/jobs/offline-job-error';
+
+function driveError(status: number, headers: Record<string, string> = {}): DriveCallError {
+  const cause = Object.assign(new Error('x'), { response: { status, data: {}, headers: new Headers(headers) } });
+  return new DriveCallError('files.list', classifyDriveFailure(cause), cause);
+}
+
+describe('OfflineJobError', () => {
+  it.each([
+    [401, 'upstream_unauthorized', false],
+    [429, 'upstream_rate_limited', true],
+    [503, 'upstream_unavailable', true],
+    [403, 'upstream_forbidden', false],
+    [404, 'upstream_rejected', false],
+    [400, 'upstream_rejected', false],
+  ])('maps a Drive %s to %s', (status, code, transient) => {
+    const error = offlineJobErrorFromDrive(driveError(status), {});
+    expect(error).toBeInstanceOf(OfflineJobError);
+    expect(error.code).toBe(code);
+    expect(error.transient).toBe(transient);
+    expect(error.httpStatus).toBe(status);
+  });
+
+  it('carries Retry-After, the resume cursor and the work done so far', () => {
+    const error = offlineJobErrorFromDrive(driveError(429, { 'retry-after': '30' }), {
+      resumeCursor: { version: 1, phase: 'changes', pageToken: 'p' },
+      summary: { enhanced: 2 },
+    });
+    expect(error).toMatchObject({ retryAfterMs: 30_000, resumeCursor: { pageToken: 'p' }, summary: { enhanced: 2 } });
+    expect(error.message).toBe('Drive files.list failed (rate_limited, HTTP 429)');
+  });
+});

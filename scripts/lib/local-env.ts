@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, type StackLayout } from './stack-layout';
 
@@ -8,12 +7,10 @@ export const LOCAL_CLIENT = {
   clientSecret: 'local-sandbox-client-secret',
 } as const;
 
+/** Firebase's convention: a `demo-` project never reaches real Google services. */
 export const LOCAL_PROJECT = 'demo-offline-access';
+export const LOCAL_TOPIC = 'offline-work';
 export const LOCAL_KEY_FILE = join(REPO_ROOT, '.local', 'token-key');
-
-export function hasLocalKey(): boolean {
-  return existsSync(LOCAL_KEY_FILE);
-}
 
 /** The environment every function gets in the local stack: the same variables production reads. */
 export function localFunctionEnv(layout: StackLayout, sandboxUrl: string): NodeJS.ProcessEnv {
@@ -32,5 +29,8 @@ export function localFunctionEnv(layout: StackLayout, sandboxUrl: string): NodeJ
     GOOGLE_OAUTH_REVOKE_URL: `${sandboxUrl}/revoke`,
     GOOGLE_API_ROOT_URL: `${sandboxUrl}/`,
     TOKEN_KEY_FILE: LOCAL_KEY_FILE,
+    OFFLINE_WORK_TOPIC: LOCAL_TOPIC,
+    // Short in the local stack so a demo user is picked up again within a minute.
+    OFFLINE_WORK_INTERVAL: process.env.OFFLINE_WORK_INTERVAL ?? '60',
   };
 }

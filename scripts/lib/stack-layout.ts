@@ -39,8 +39,13 @@ export function readStackLayout(firebaseJsonPath = join(REPO_ROOT, 'firebase.jso
 }
 
 /** Every deployed function, in a fixed order: each gets functionsBasePort + its index. */
-export const LOCAL_FUNCTIONS = ['exchangeAuthCode'] as const;
+export const LOCAL_FUNCTIONS = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork'] as const;
+export type LocalFunction = (typeof LOCAL_FUNCTIONS)[number];
 
-export function functionPort(layout: StackLayout, name: (typeof LOCAL_FUNCTIONS)[number]): number {
+export function functionPort(layout: StackLayout, name: LocalFunction): number {
   return layout.functionsBasePort + LOCAL_FUNCTIONS.indexOf(name);
+}
+
+export function functionUrl(layout: StackLayout, name: LocalFunction): string {
+  return `http://${layout.host}:${functionPort(layout, name)}/`;
 }

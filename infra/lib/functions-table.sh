@@ -1,0 +1,145 @@
+# shellcheck shell=bash
+# The functions this product deploys, one line each. Adding a function is adding a line here
+# (and its entry file, functions/src/entries/<kebab-case name>.ts, registered in
+# functions/src/index.ts); deploy.sh, teardown.sh and the IAM derive everything else from the line.
+#
+#   name         function name = entry point; runOfflineWork -> entries/run-offline-work.ts
+#   trigger      http | topic (OFFLINE_WORK_TOPIC, delivered by an Eventarc trigger)
+#   access       public    anyone may call it (the mobile app): --allow-unauthenticated
+#                scheduler only the Cloud Scheduler job's own account (OIDC); internal ingress
+#                eventarc  only its Eventarc trigger's own account; internal ingress
+#                operator  only principals an operator grants run.invoker; reachable from outside
+#   memory, cpu, timeout, concurrency, max-instances: per instance (concurrency > 1 needs cpu >= 1;
+#                event-triggered functions time out at 540s at most)
+#   needs        what the code touches, comma-separated; each maps to one narrow grant (iam.sh):
+#                firestore     roles/datastore.user on the project, conditioned to this database
+#                publish       roles/pubsub.publisher on OFFLINE_WORK_TOPIC
+#                token-key     roles/secretmanager.secretAccessor on the token-key secret
+#                              (read with the Secret Manager SDK: rotation needs exact versions)
+#                client-secret secretAccessor on the OAuth client secret, mounted as the
+#                              GOOGLE_OAUTH_CLIENT_SECRET environment variable
+readonly FUNCTION_TABLE='
+# name               trigger access    memory cpu   timeout concurrency max-instances needs
+exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret
+dispatchOfflineWork  http    scheduler 256Mi  1     300s    1           1             firestore,publish
+runOfflineWork       topic   eventarc  1Gi    1     540s    1           10            firestore,token-key,client-secret
+# Planned (issue 5): uncomment each line when its entry file exists.
+# disconnect         http    public    512Mi  1     60s     40          10            firestore,token-key
+# offlineStatus      http    public    256Mi  1     30s     80          10            firestore
+# riscReceiver       http    public    256Mi  1     30s     80          5             firestore,token-key
+# rewrapTokens       http    operator  1Gi    1     3600s   1           1             firestore,token-key
+'
+
+# Prints the active rows, one per line, fields separated by single spaces.
+function_rows() {
+  local line
+  while IFS= read -r line; do
+    line=${line#"${line%%[![:space:]]*}"}
+    [[ -z $line || $line == \#* ]] && continue
+    # shellcheck disable=SC2086 # word splitting normalises the column padding
+    set -- $line
+    printf '%s\n' "$*"
+  done <<<"$FUNCTION_TABLE"
+}
+
+# Row fields become these globals for the duration of a loop body: see for_each_function.
+FN_NAME='' FN_TRIGGER='' FN_ACCESS='' FN_MEMORY='' FN_CPU='' FN_TIMEOUT='' FN_CONCURRENCY='' FN_MAX_INSTANCES='' FN_NEEDS=''
+
+# for_each_function CALLBACK: calls CALLBACK once per row with the FN_* globals set.
+for_each_function() {
+  local callback=$1 row
+  while IFS= read -r row; do
+    read -r FN_NAME FN_TRIGGER FN_ACCESS FN_MEMORY FN_CPU FN_TIMEOUT FN_CONCURRENCY FN_MAX_INSTANCES FN_NEEDS <<<"$row"
+    "$callback"
+  done < <(function_rows)
+}
+
+function_needs() {
+  [[ ",$FN_NEEDS," == *",$1,"* ]]
+}
+
+# exchangeAuthCode -> exchange-auth-code
+kebab_case() {
+  sed -E 's/([A-Z])/-\1/g' <<<"$1" | tr '[:upper:]' '[:lower:]'
+}
+
+service_account_email() {
+  printf '%s@%s.iam.gserviceaccount.com' "$1" "$PROJECT"
+}
+
+# Account ids are 6-30 characters; the prefixes keep each role's account recognisable in IAM.
+runtime_account_id() { printf 'fn-%s' "$(kebab_case "$FN_NAME")"; }
+scheduler_account_id() { printf 'sched-%s' "$(kebab_case "$FN_NAME")"; }
+trigger_account_id() { printf 'evt-%s' "$(kebab_case "$FN_NAME")"; }
+readonly BUILDER_ACCOUNT_ID='functions-builder'
+
+scheduler_job_name() { printf 'offline-access-%s' "$(kebab_case "$FN_NAME")"; }
+
+entry_file() { printf 'functions/src/entries/%s.ts' "$(kebab_case "$FN_NAME")"; }
+
+validate_function_row() {
+  local where="infra/lib/functions-table.sh: $FN_NAME"
+  [[ $FN_NAME =~ ^[a-z][A-Za-z0-9]{2,40}$ ]] || die "$where: name must be camelCase letters and digits"
+  [[ -n $FN_NEEDS ]] || die "$where: the row has too few columns"
+  case "$FN_TRIGGER/$FN_ACCESS" in
+    http/public | http/scheduler | http/operator | topic/eventarc) ;;
+    *) die "$where: trigger '$FN_TRIGGER' with access '$FN_ACCESS' is not a supported pair" ;;
+  esac
+  [[ $FN_MEMORY =~ ^[0-9]+(Mi|Gi)$ ]] || die "$where: memory must look like 256Mi or 1Gi"
+  [[ $FN_CPU =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$where: cpu must be a number of vCPUs"
+  [[ $FN_TIMEOUT =~ ^[0-9]+s$ ]] || die "$where: timeout must be seconds, like 60s"
+  [[ $FN_CONCURRENCY =~ ^[1-9][0-9]*$ && $FN_MAX_INSTANCES =~ ^[1-9][0-9]*$ ]] || die "$where: concurrency and max-instances must be positive whole numbers"
+  local seconds=${FN_TIMEOUT%s}
+  if [[ $FN_TRIGGER == topic ]] && ((seconds > 540)); then die "$where: event-triggered functions time out at 540s at most"; fi
+  local lease
+  lease=$(cfg LEASE_SECONDS)
+  if [[ $FN_TRIGGER == topic && -n $lease ]] && ((lease <= seconds)); then
+    die "LEASE_SECONDS ($lease) must be longer than $FN_NAME's timeout ($FN_TIMEOUT): a lease must outlive the run holding it"
+  fi
+  if [[ $FN_ACCESS == scheduler ]] && ((seconds > 1800)); then die "$where: Cloud Scheduler waits 1800s at most"; fi
+  local budget
+  budget=$(cfg DISPATCH_BUDGET_SECONDS)
+  if [[ $FN_ACCESS == scheduler && -n $budget ]] && ((budget >= seconds)); then
+    die "DISPATCH_BUDGET_SECONDS ($budget) must be shorter than $FN_NAME's timeout ($FN_TIMEOUT)"
+  fi
+  if ((FN_CONCURRENCY > 1)) && [[ ! $FN_CPU =~ ^[1-9][0-9]*$ ]]; then die "$where: concurrency > 1 needs a cpu of 1 or more"; fi
+  local need id
+  for need in ${FN_NEEDS//,/ }; do
+    [[ $need =~ ^(firestore|publish|token-key|client-secret)$ ]] || die "$where: unknown need '$need'"
+  done
+  for id in "$(runtime_account_id)" "$(scheduler_account_id)" "$(trigger_account_id)"; do
+    ((${#id} <= 30)) || die "$where: service account id $id is longer than 30 characters; shorten the name"
+  done
+}
+
+validate_function_table() {
+  for_each_function validate_function_row
+  local duplicates
+  duplicates=$(function_rows | cut -d' ' -f1 | sort | uniq -d)
+  [[ -z $duplicates ]] || die "infra/lib/functions-table.sh lists $duplicates twice"
+}
+
+record_entry() {
+  ENTRIES_LISTED+="$(entry_file) "
+  [[ -f $REPO_ROOT/$(entry_file) ]] || ENTRIES_MISSING+=("$(entry_file)")
+}
+
+# A real deploy needs every listed entry; a dry run only warns, so it can preview planned rows.
+check_entry_files() {
+  ENTRIES_LISTED=' '
+  ENTRIES_MISSING=()
+  for_each_function record_entry
+  local file
+  for file in "${ENTRIES_MISSING[@]}"; do
+    if is_dry_run; then
+      note "warning: $file does not exist yet; a real deploy would stop here"
+    else
+      die "$file does not exist: write it or comment out its row in infra/lib/functions-table.sh"
+    fi
+  done
+  for file in "$REPO_ROOT"/functions/src/entries/*.ts; do
+    [[ -f $file ]] || continue
+    file=${file#"$REPO_ROOT/"}
+    [[ $ENTRIES_LISTED == *" $file "* ]] || note "warning: $file has no row in infra/lib/functions-table.sh, so it is not deployed"
+  done
+}

@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# Step 5: one service account per function, plus the accounts that may call the private ones,
+# each granted only what its row's needs list says, on the narrowest resource that holds it:
+#   firestore      roles/datastore.user on the project: Firestore has no per-collection IAM, so
+#                  the project is the narrowest level; an IAM condition limits it to this database
+#   token-key,
+#   client-secret  roles/secretmanager.secretAccessor on that one secret
+#   publish        roles/pubsub.publisher on OFFLINE_WORK_TOPIC
+# The invoker grants (roles/run.invoker on one function) follow the deploy, in functions.sh.
+
+setup_service_accounts() {
+  section "5. Service accounts and least-privilege grants"
+  setup_builder
+  for_each_function setup_function_accounts
+}
+
+ensure_service_account() {
+  local id=$1 description=$2
+  probe gcloud iam service-accounts describe "$(service_account_email "$id")" --project="$PROJECT" ||
+    run gcloud iam service-accounts create "$id" --display-name="$description" \
+      --description="Created by offline-access infra/deploy.sh" --project="$PROJECT"
+}
+
+database_condition() {
+  printf 'expression=resource.name=="projects/%s/databases/%s",title=offline-access-database-only' \
+    "$PROJECT" "$FIRESTORE_DATABASE"
+}
+
+grant_project_role() {
+  local member=$1 role=$2 condition=$3
+  run_retrying gcloud projects add-iam-policy-binding "$PROJECT" --member="$member" --role="$role" \
+    --condition="$condition"
+}
+
+grant_secret_accessor() {
+  local secret=$1 member=$2
+  run_retrying gcloud secrets add-iam-policy-binding "$secret" --member="$member" \
+    --role=roles/secretmanager.secretAccessor --project="$PROJECT"
+}
+
+setup_function_accounts() {
+  local runtime
+  runtime="serviceAccount:$(service_account_email "$(runtime_account_id)")"
+  ensure_service_account "$(runtime_account_id)" "offline-access $FN_NAME"
+  if function_needs firestore; then
+    grant_project_role "$runtime" roles/datastore.user "$(database_condition)"
+  fi
+  if function_needs token-key; then
+    grant_secret_accessor "$(cfg TOKEN_KEY_SECRET_NAME)" "$runtime"
+  fi
+  if function_needs client-secret; then
+    grant_secret_accessor "$(cfg CLIENT_SECRET_NAME)" "$runtime"
+  fi
+  if function_needs publish; then
+    run_retrying gcloud pubsub topics add-iam-policy-binding "$(cfg OFFLINE_WORK_TOPIC)" --member="$runtime" \
+      --role=roles/pubsub.publisher --project="$PROJECT"
+  fi
+  case $FN_ACCESS in
+    scheduler) ensure_service_account "$(scheduler_account_id)" "offline-access scheduler for $FN_NAME" ;;
+    eventarc) setup_trigger_account ;;
+  esac
+}
+
+# Pub/Sub signs each push to the function with an OIDC token of the trigger's account; to do
+# that, its service agent must be able to mint tokens for that one account (and no other).
+setup_trigger_account() {
+  local id
+  id=$(trigger_account_id)
+  ensure_service_account "$id" "offline-access Eventarc trigger for $FN_NAME"
+  run_retrying gcloud iam service-accounts add-iam-policy-binding "$(service_account_email "$id")" \
+    --member="$(pubsub_service_agent)" --role=roles/iam.serviceAccountTokenCreator --project="$PROJECT"
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Adds a new version of the token-encryption key: 32 random bytes from /dev/urandom, piped
+# straight into Secret Manager (never an argument, a variable, a file or a line of output).
+# The new version becomes "latest": functions seal new tokens with it once their key cache
+# expires (TOKEN_KEY_CACHE_SECONDS, default 300 s) and keep opening older tokens with the
+# version recorded in each. Older versions must stay enabled until every stored token has been
+# re-encrypted (the lifecycle issue's rewrapTokens); only then disable them.
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly REPO_ROOT
+# shellcheck source=lib/common.sh
+source "$REPO_ROOT/infra/lib/common.sh"
+# shellcheck source=lib/config.sh
+source "$REPO_ROOT/infra/lib/config.sh"
+# shellcheck source=lib/steps/secrets.sh
+source "$REPO_ROOT/infra/lib/steps/secrets.sh"
+
+readonly USAGE="Usage: infra/rotate-key.sh [--project ID] [--config FILE] [--dry-run]
+
+  --dry-run   print the commands and change nothing"
+
+main() {
+  parse_flags "$USAGE" '' "$@"
+  cd "$REPO_ROOT"
+  load_config
+  if ! is_dry_run; then require_tools gcloud head; fi
+  require_gcloud_account
+  export CLOUDSDK_CORE_DISABLE_PROMPTS=1 CLOUDSDK_CORE_HTTP_TIMEOUT=300
+  local name
+  name=$(cfg TOKEN_KEY_SECRET_NAME)
+  section "Rotate the token key $name in $PROJECT"
+  if ! probe gcloud secrets describe "$name" --project="$PROJECT" && ! is_dry_run; then
+    die "secret $name does not exist in $PROJECT: run infra/deploy.sh first"
+  fi
+  run_fed "$TOKEN_KEY_DESCRIPTION" token_key_bytes gcloud secrets versions add "$name" --data-file=- --project="$PROJECT"
+  run gcloud secrets versions list "$name" --filter=state:enabled --format='table(name,createTime)' --project="$PROJECT"
+  is_dry_run || note $'\nThe newest version is now "latest". Keep the older versions enabled until every stored token\nhas been re-encrypted; then: gcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
+}
+
+main "$@"

@@ -1,0 +1,82 @@
+import { PubSub } from '@google-cloud/pubsub';
+import { generateKeyFile } from '../../functions/src/tokens/file-key-source';
+import { startSandboxGoogle } from '../../sandbox/src/server';
+import { checkEmulatorPrerequisites, startFirestoreEmulator, startPubsubEmulator } from './emulators';
+import { startFunction } from './functions-process';
+import { LOCAL_CLIENT, LOCAL_KEY_FILE, LOCAL_PROJECT, LOCAL_TOPIC, localFunctionEnv } from './local-env';
+import { assertPortsFree } from './ports';
+import { functionPort, functionUrl, LOCAL_FUNCTIONS, type StackLayout } from './stack-layout';
+import { startLocalScheduler } from './local-scheduler';
+
+export interface LocalStack {
+  layout: StackLayout;
+  sandboxUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** Seconds between local scheduler ticks (what Cloud Scheduler does in production). */
+  scheduleSeconds: number;
+  log: (line: string) => void;
+}
+
+/**
+ * Starts the whole stack on the firebase.json layout: emulators, sandbox Google, every function
+ * under functions-framework, the topic with a push subscription to the worker, and the scheduler.
+ * On any failure, what was started is stopped again.
+ */
+export async function startLocalStack(layout: StackLayout, options: LocalStackOptions): Promise<LocalStack> {
+  checkEmulatorPrerequisites(true);
+  await assertPortsFree(layout.host, [
+    layout.firestorePort,
+    layout.pubsubPort,
+    layout.sandboxGooglePort,
+    ...LOCAL_FUNCTIONS.map((name) => functionPort(layout, name)),
+  ]);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    if (generateKeyFile(LOCAL_KEY_FILE) === 'created') options.log(`Generated a local token key in ${LOCAL_KEY_FILE} (git-ignored).`);
+    options.log('Starting the Firestore and Pub/Sub emulators...');
+    const [firestore, pubsub] = await Promise.all([
+      startFirestoreEmulator(layout.firestorePort),
+      startPubsubEmulator(layout.pubsubPort, LOCAL_PROJECT),
+    ]);
+    stops.push(() => firestore.stop(), () => pubsub.stop());
+
+    const sandbox = await startSandboxGoogle({
+      port: layout.sandboxGooglePort,
+      clients: [{ clientId: LOCAL_CLIENT.clientId, clientSecret: LOCAL_CLIENT.clientSecret, redirectUris: [] }],
+    });
+    stops.push(() => sandbox.close());
+
+    const env = localFunctionEnv(layout, sandbox.url);
+    for (const name of LOCAL_FUNCTIONS) {
+      const fn = await startFunction(name, functionPort(layout, name), env, (line) => options.log(`[${name}] ${line}`));
+      stops.push(() => fn.stop());
+    }
+    await createWorkTopic(layout, functionUrl(layout, 'runOfflineWork'));
+    const scheduler = startLocalScheduler(functionUrl(layout, 'dispatchOfflineWork'), options.scheduleSeconds, options.log);
+    stops.push(async () => scheduler.stop());
+    return { layout, sandboxUrl: sandbox.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The topic and the push subscription Eventarc creates in production, on the emulator. */
+async function createWorkTopic(layout: StackLayout, workerUrl: string): Promise<void> {
+  const pubsub = new PubSub({ projectId: LOCAL_PROJECT, apiEndpoint: `${layout.host}:${layout.pubsubPort}`, emulatorMode: true });
+  try {
+    const [topic] = await pubsub.createTopic(LOCAL_TOPIC);
+    await topic.createSubscription(`${LOCAL_TOPIC}-push`, {
+      pushConfig: { pushEndpoint: `${workerUrl}projects/${LOCAL_PROJECT}/topics/${LOCAL_TOPIC}` },
+      ackDeadlineSeconds: 600,
+    });
+  } finally {
+    await pubsub.close();
+  }
+}

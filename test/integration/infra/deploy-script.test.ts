@@ -1,0 +1,123 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flagValue, isGcloud, parseDryRunOutput } from '../../../infra/check/dry-run-output';
+import { deployedFunctions } from '../../../infra/check/iam-grants';
+import { REPO_ROOT, runInfraScript } from '../../../infra/check/run-script';
+import { dryRun, EXAMPLE_CONFIG } from './dry-runs';
+
+/** deploy.sh's behaviour around its inputs: the config file, flags, secrets and entry files. */
+let workDir: string;
+let gcloudConfig: string;
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'deploy-script-'));
+  gcloudConfig = mkdtempSync(join(tmpdir(), 'gcloud-none-'));
+});
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+  rmSync(gcloudConfig, { recursive: true, force: true });
+});
+
+const NO_ACCOUNT_ENV = () => ({ CLOUDSDK_CONFIG: gcloudConfig, CLOUDSDK_CORE_DISABLE_PROMPTS: '1', HOME: gcloudConfig });
+
+function configWith(lines: string[]): string {
+  const file = join(workDir, `config-${Math.random().toString(36).slice(2)}.env`);
+  writeFileSync(file, `${readFileSync(EXAMPLE_CONFIG, 'utf8')}\n${lines.join('\n')}\n`);
+  return file;
+}
+
+const deployDryRun = (args: string[]) => runInfraScript('deploy.sh', ['--dry-run', ...args], NO_ACCOUNT_ENV());
+
+function envVarsOf(stdout: string, functionName: string): Map<string, string> {
+  const deploy = parseDryRunOutput(stdout).find((c) => isGcloud(c.argv, 'functions', 'deploy') && c.argv[3] === functionName);
+  const value = deploy && flagValue(deploy.argv, 'set-env-vars');
+  if (!value?.startsWith('^|^')) throw new Error(`${functionName}: no --set-env-vars with the ^|^ delimiter`);
+  return new Map(value.slice(3).split('|').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
+describe('deploy.sh --dry-run', () => {
+  it('prints only commands and section comments on stdout, and needs no Google account', async () => {
+    const run = await dryRun('deploy.sh');
+    const programs = new Set(run.commands.map((c) => c.argv[0]));
+    expect([...programs].sort()).toEqual(['curl', 'gcloud', 'npm', 'rm']);
+    expect(run.stdout).not.toMatch(/^\+ /m);
+  });
+
+  it('passes list values with commas and spaces through as one variable each', async () => {
+    const config = configWith([
+      'ALLOWED_AUDIENCES=a.apps.googleusercontent.com,b.apps.googleusercontent.com',
+      'REQUIRED_SCOPES="openid email https://www.googleapis.com/auth/drive.appdata"',
+      "LEASE_SECONDS='900'",
+    ]);
+    const run = await deployDryRun(['--config', config]);
+    expect(run.code).toBe(0);
+    const env = envVarsOf(run.stdout, 'runOfflineWork');
+    expect(env.get('ALLOWED_AUDIENCES')).toBe('a.apps.googleusercontent.com,b.apps.googleusercontent.com');
+    expect(env.get('REQUIRED_SCOPES')).toBe('openid email https://www.googleapis.com/auth/drive.appdata');
+    expect(env.get('LEASE_SECONDS')).toBe('900');
+    expect(env.get('WORKER_TIMEOUT_SECONDS')).toBe('540');
+    expect(env.get('TOKEN_KEY_SECRET')).toBe('projects/my-offline-access/secrets/token-key');
+    expect(env.get('GOOGLE_CLOUD_PROJECT')).toBe('my-offline-access');
+    expect(env.has('ALLOWED_AUTHORIZED_PARTIES')).toBe(false);
+  });
+
+  it('reads the client secret only from Secret Manager, and the token key not at all from the environment', async () => {
+    const run = await dryRun('deploy.sh');
+    const exchange = envVarsOf(run.stdout, 'exchangeAuthCode');
+    expect(exchange.has('GOOGLE_OAUTH_CLIENT_SECRET')).toBe(false);
+    const deploy = run.commands.find((c) => isGcloud(c.argv, 'functions', 'deploy') && c.argv[3] === 'exchangeAuthCode');
+    expect(flagValue(deploy!.argv, 'set-secrets')).toBe('GOOGLE_OAUTH_CLIENT_SECRET=oauth-client-secret:latest');
+    const dispatcher = run.commands.find((c) => isGcloud(c.argv, 'functions', 'deploy') && c.argv[3] === 'dispatchOfflineWork');
+    expect(dispatcher!.argv).toContain('--clear-secrets');
+  });
+
+  it('lets --project and --region win over the config file', async () => {
+    const run = await deployDryRun(['--config', EXAMPLE_CONFIG, '--project=flag-project-1', '--region', 'asia-east1']);
+    const deploys = parseDryRunOutput(run.stdout).filter((c) => isGcloud(c.argv, 'functions', 'deploy'));
+    expect(deploys.map((c) => [flagValue(c.argv, 'project'), flagValue(c.argv, 'region')])).toEqual(deploys.map(() => ['flag-project-1', 'asia-east1']));
+  });
+
+  it.each([
+    ['an unknown setting', ['PROJCT_ID=typo-project'], /unknown setting PROJCT_ID/],
+    ['a client id that is not a web client id', ['GOOGLE_OAUTH_CLIENT_ID=12345'], /GOOGLE_OAUTH_CLIENT_ID must be/],
+    ['a lease shorter than the worker timeout', ['LEASE_SECONDS=300'], /LEASE_SECONDS \(300\) must be longer/],
+    ['a value containing the list delimiter', ['ALLOWED_AUDIENCES=a|b'], /must not contain/],
+    ['dead-letter attempts out of range', ['MAX_DELIVERY_ATTEMPTS=2'], /MAX_DELIVERY_ATTEMPTS must be 5..100/],
+  ])('stops on %s, naming it', async (_what, lines, message) => {
+    const run = await deployDryRun(['--config', configWith(lines)]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('rejects an invalid project id and unknown flags', async () => {
+    const badProject = await deployDryRun(['--config', EXAMPLE_CONFIG, '--project', 'Not_A_Project']);
+    expect([badProject.code, badProject.stderr]).toEqual([1, expect.stringMatching(/not a valid Google Cloud project id/)]);
+    const badFlag = await deployDryRun(['--config', EXAMPLE_CONFIG, '--yes']);
+    expect([badFlag.code, badFlag.stderr]).toEqual([1, expect.stringMatching(/unknown flag --yes/)]);
+  });
+});
+
+describe('deploy.sh without --dry-run and without a Google account', () => {
+  it('stops before running any command, and never shows the client secret', async () => {
+    const secret = 'GOCSPX-not-a-real-secret-7f3a9c';
+    const secretFile = join(workDir, 'client_secret.json');
+    writeFileSync(secretFile, JSON.stringify({ web: { client_id: '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com', client_secret: secret } }));
+    const config = configWith([`OAUTH_CLIENT_SECRET_FILE=${secretFile}`]);
+    const run = await runInfraScript('deploy.sh', ['--config', config], NO_ACCOUNT_ENV());
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/does not exist|no active account/);
+    expect(run.stderr).not.toMatch(/^\+ /m);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+  });
+});
+
+describe('the function table', () => {
+  it('has a row for every entry file, so no function is left undeployed', async () => {
+    const entries = readdirSync(join(REPO_ROOT, 'functions', 'src', 'entries'))
+      .filter((file) => file.endsWith('.ts') && file !== 'index.ts')
+      .map((file) => file.replace(/\.ts$/, '').replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
+    const deployed = deployedFunctions((await dryRun('deploy.sh')).commands).map((f) => f.name);
+    expect(deployed).toEqual(expect.arrayContaining(entries));
+  });
+});

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDryRunOutput, type PrintedCommand } from '../../../infra/check/dry-run-output';
+import { REPO_ROOT, runInfraScript, type ScriptResult } from '../../../infra/check/run-script';
+
+export const EXAMPLE_CONFIG = join(REPO_ROOT, 'infra', 'config.env.example');
+export const PROJECT = 'dry-run-proj-42';
+export const REGION = 'europe-west1';
+
+export interface DryRun extends ScriptResult {
+  commands: PrintedCommand[];
+}
+
+/**
+ * Runs an infra script with --dry-run and the example settings, as a user without any Google
+ * account would: gcloud gets an empty configuration, so had the script called Google (instead of
+ * printing) it would have failed.
+ */
+export async function dryRun(script: 'deploy.sh' | 'teardown.sh' | 'rotate-key.sh', extraArgs: string[] = []): Promise<DryRun> {
+  const configDir = mkdtempSync(join(tmpdir(), 'gcloud-none-'));
+  try {
+    const result = await runInfraScript(
+      script,
+      ['--dry-run', '--config', EXAMPLE_CONFIG, '--project', PROJECT, '--region', REGION, ...extraArgs],
+      { CLOUDSDK_CONFIG: configDir, CLOUDSDK_CORE_DISABLE_PROMPTS: '1', HOME: configDir },
+    );
+    if (result.code !== 0) throw new Error(`infra/${script} --dry-run exited ${result.code}:\n${result.stderr}`);
+    return { ...result, commands: parseDryRunOutput(result.stdout) };
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
+  }
+}

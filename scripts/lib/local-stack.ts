@@ -27,6 +27,8 @@ export interface LocalStackOptions {
  */
 export async function startLocalStack(layout: StackLayout, options: LocalStackOptions): Promise<LocalStack> {
   checkEmulatorPrerequisites(true);
+  // Nothing here runs on Google Cloud: keep the client libraries from probing for a metadata server.
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   await assertPortsFree(layout.host, [
     layout.firestorePort,
     layout.pubsubPort,

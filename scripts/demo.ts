@@ -1,0 +1,95 @@
+/**
+ * `npm run demo [-- --users N]`: the whole story with N sandbox users (default 3). Uses the running
+ * local stack, or starts one (and stops it at the end). Each user signs in, the app's code is
+ * exchanged, sample photos land in their Drive app data folder, and after the scheduler's tick
+ * the backend has enhanced them while the users were away.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exchange, isUp, listFiles, mintCode, putPhoto, readUser, type DriveFileView } from './lib/demo-clients';
+import { LOCAL_PROJECT } from './lib/local-env';
+import { type LocalStack, startLocalStack } from './lib/local-stack';
+import { waitUntil } from './lib/ports';
+import { functionUrl, readStackLayout, REPO_ROOT } from './lib/stack-layout';
+
+const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'];
+const PHOTOS = [
+  { file: 'sunset.jpg', mimeType: 'image/jpeg' },
+  { file: 'lakeshore-rotated-gps.jpg', mimeType: 'image/jpeg' },
+  { file: 'meadow.png', mimeType: 'image/png' },
+  { file: 'city-night.webp', mimeType: 'image/webp' },
+];
+const CORRUPT = { file: 'corrupt.jpg', mimeType: 'image/jpeg' };
+const SCHEDULE_SECONDS = 5;
+
+function usersFromArgs(argv: readonly string[]): number {
+  const index = argv.indexOf('--users');
+  const value = index >= 0 ? Number(argv[index + 1]) : 3;
+  if (!Number.isInteger(value) || value < 1 || value > NAMES.length) throw new Error(`--users takes 1 to ${NAMES.length}`);
+  return value;
+}
+
+const photo = (file: string) => readFileSync(join(REPO_ROOT, 'sandbox', 'fixtures', 'photos', file));
+const isSettled = (file: DriveFileView) => Boolean(file.appProperties?.derivedFrom || file.appProperties?.enhancedId || file.appProperties?.enhanceError);
+
+async function main(): Promise<void> {
+  const count = usersFromArgs(process.argv);
+  const layout = readStackLayout();
+  const exchangeUrl = functionUrl(layout, 'exchangeAuthCode');
+  const sandboxUrl = `http://${layout.host}:${layout.sandboxGooglePort}`;
+  let started: LocalStack | undefined;
+  if (!(await isUp(exchangeUrl)) || !(await isUp(`${sandboxUrl}/__admin/stats`))) {
+    console.log(`No local stack running: starting one (scheduler every ${SCHEDULE_SECONDS} s)...`);
+    started = await startLocalStack(layout, { scheduleSeconds: SCHEDULE_SECONDS, log: () => {} });
+  }
+  try {
+    const run = Date.now().toString(36);
+    const users = NAMES.slice(0, count).map((name, i) => ({ sub: `demo-${run}-${i + 1}`, name, email: `${name.toLowerCase()}@example.com` }));
+
+    console.log(`\n1. ${count} users sign in with Google; the app POSTs each serverAuthCode to exchangeAuthCode`);
+    for (const user of users) {
+      const result = await exchange(exchangeUrl, await mintCode(sandboxUrl, user));
+      console.log(`   ${user.name.padEnd(8)} -> ${result.status} ${JSON.stringify(result.body)}`);
+      const stored = await readUser(`${layout.host}:${layout.firestorePort}`, LOCAL_PROJECT, user.sub);
+      console.log(`   ${''.padEnd(8)}    stored: status=${stored.status}, refresh token sealed with key version ${stored.refreshKeyVersion}`);
+    }
+
+    console.log('\n2. The app puts photos in each user\'s Drive app data folder, and the users go offline');
+    for (const [i, user] of users.entries()) {
+      const picks = [PHOTOS[i % PHOTOS.length]!, PHOTOS[(i + 1) % PHOTOS.length]!, ...(i === 0 ? [CORRUPT] : [])];
+      for (const pick of picks) await putPhoto(sandboxUrl, user.sub, pick.file, pick.mimeType, photo(pick.file));
+      console.log(`   ${user.name.padEnd(8)} <- ${picks.map((p) => p.file).join(', ')}`);
+    }
+
+    console.log('\n3. Waiting for the scheduler tick: dispatcher -> Pub/Sub -> worker (refresh token, Drive, sharp)...');
+    const started_at = Date.now();
+    await waitUntil(async () => {
+      const all = await Promise.all(users.map((u) => listFiles(sandboxUrl, u.sub)));
+      return all.every((files) => files.every(isSettled));
+    }, 'the enhanced photos', 120_000);
+    console.log(`   done after ${((Date.now() - started_at) / 1000).toFixed(1)} s`);
+
+    console.log('\n4. What the backend did while the users were away');
+    for (const user of users) {
+      const files = await listFiles(sandboxUrl, user.sub);
+      const state = await readUser(`${layout.host}:${layout.firestorePort}`, LOCAL_PROJECT, user.sub);
+      console.log(`   ${user.name} (${user.sub}): status ${state.status}, last run ${state.lastRunAt ?? '-'}${state.lastError ? `, last error ${state.lastError}` : ''}`);
+      for (const file of files) {
+        const note = file.appProperties?.derivedFrom
+          ? `enhanced result (${file.size} bytes)`
+          : file.appProperties?.enhanceError
+            ? `not an image we can read: ${file.appProperties.enhanceError}`
+            : 'original, marked as enhanced';
+        console.log(`     ${file.name.padEnd(36)} ${note}`);
+      }
+    }
+    console.log('\nRun it again any time; each run uses new users.');
+  } finally {
+    await started?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

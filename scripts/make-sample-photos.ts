@@ -6,6 +6,7 @@
  *
  *   tsx scripts/make-sample-photos.ts
  */
+import { seededRandom } from '../sandbox/src/seeded-random';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
@@ -16,17 +17,6 @@ const MAX_BYTES = 60 * 1024;
 type Rgb = readonly [number, number, number];
 type Painter = (x: number, y: number) => Rgb;
 
-/** Mulberry32: tiny, seedable, good enough for film grain. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mix = (a: Rgb, b: Rgb, t: number): Rgb => [
   a[0] + (b[0] - a[0]) * t,

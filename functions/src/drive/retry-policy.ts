@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { backoffDelayMs } from '../google/retry';
+import { backoffDelayMs } from '../retry/retry';
 import { classifyDriveFailure } from './drive-failure';
 
 /**

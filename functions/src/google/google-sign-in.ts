@@ -2,7 +2,7 @@ import type { GoogleOAuthConfig } from '../config/google-oauth-config';
 import type { GoogleSignIn } from '../exchange/exchange-auth-code';
 import { exchangeCode } from './exchange-code';
 import { createOAuthClient } from './oauth-client';
-import type { RetryPolicy } from './retry';
+import type { RetryPolicy } from '../retry/retry';
 import { verifyGoogleIdToken } from './verify-id-token';
 
 /** Retries inside an interactive request stay short: the app is waiting with a spinner. */

@@ -1,5 +1,5 @@
 import { GaxiosError } from 'gaxios';
-import { type FailureClass, parseRetryAfter } from './retry';
+import { type FailureClass, parseRetryAfter } from '../retry/retry';
 
 /**
  * What a failed call to Google looked like, read from a GaxiosError (or any error) without

@@ -1,6 +1,6 @@
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { classifyGoogleFailure, readHttpFailure } from './http-failure';
-import { type RetryDeps, type RetryPolicy, withRetry } from './retry';
+import { type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
 import { parseScopeString } from './scopes';
 
 export interface RefreshedTokens {

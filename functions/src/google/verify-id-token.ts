@@ -1,7 +1,7 @@
 import type { OAuth2Client, TokenPayload } from 'google-auth-library';
 import { AppError } from '../errors/app-error';
 import { readHttpFailure } from './http-failure';
-import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from './retry';
+import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
 
 /** Who Google says signed in. Keyed by `sub`: emails change hands, subjects never do. */
 export interface GoogleIdentity {

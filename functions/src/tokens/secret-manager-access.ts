@@ -3,7 +3,7 @@ import { crc32c } from './crc32c';
 import { GRPC_CODE, grpcCodeName, grpcCodeOf } from './grpc-codes';
 import { decodeKeyMaterial } from './key-material';
 import { KEY_BYTES } from './key-source';
-import { retryTransient, type RetryDeps, type RetryPolicy } from './retry';
+import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
 import { VaultError } from './vault-error';
 
 type AccessResponse = protos.google.cloud.secretmanager.v1.IAccessSecretVersionResponse;
@@ -49,8 +49,14 @@ const isTransient = (error: unknown): boolean =>
 export async function accessKeyVersion(settings: AccessSettings, versionName: string): Promise<KeyVersion> {
   let response: AccessResponse;
   try {
-    response = await retryTransient(() => accessOnce(settings, versionName), isTransient, settings.retry, settings.retryDeps);
-  } catch (error) {
+    response = await withRetry(
+      () => accessOnce(settings, versionName),
+      (error) => (isTransient(error) ? { kind: 'transient' } : { kind: 'permanent' }),
+      settings.retry,
+      settings.retryDeps,
+    );
+  } catch (caught) {
+    const error = caught instanceof RetriesExhaustedError ? caught.lastError : caught;
     const reason = error instanceof PayloadChecksumMismatch ? 'checksum mismatch' : grpcCodeName(grpcCodeOf(error));
     throw new VaultError('key_unavailable', `Secret Manager did not return ${versionName} (${reason}).`, {
       transient: isTransient(error),

@@ -1,6 +1,6 @@
 import { accessKeyVersion, type AccessSettings, type KeyVersion, type SecretVersionAccessor } from './secret-manager-access';
 import type { KeySource } from './key-source';
-import { defaultRetryDeps, type RetryDeps, type RetryPolicy } from './retry';
+import type { RetryDeps, RetryPolicy } from '../retry/retry';
 import { TtlCache } from './ttl-cache';
 import { VaultError } from './vault-error';
 
@@ -41,7 +41,7 @@ export function secretManagerKeySource(options: SecretManagerKeySourceOptions): 
     client: options.client,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     retry: options.retry ?? DEFAULT_SECRET_MANAGER_RETRY,
-    retryDeps: options.retryDeps ?? defaultRetryDeps,
+    retryDeps: options.retryDeps ?? {},
   };
   const latestTtlMs = options.cacheTtlSeconds * 1000;
   const versionTtlMs = (options.versionCacheTtlSeconds ?? DEFAULT_VERSION_CACHE_TTL_SECONDS) * 1000;

@@ -1,3 +1,4 @@
+import { seededRandom } from '../seeded-random';
 import { z } from 'zod';
 import { DriveError, driveErrors } from './drive-error';
 
@@ -42,18 +43,6 @@ export type FailNext = z.infer<typeof failNextSchema>;
 export type FaultRates = z.infer<typeof faultRatesSchema>;
 export type UserFaults = z.infer<typeof userFaultsSchema>;
 export type DefaultFaults = z.infer<typeof defaultFaultsSchema>;
-
-/** mulberry32: tiny, fast, and the same sequence for the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const DEFAULT_SEED = 20240501;
 
@@ -130,3 +119,5 @@ function errorForStatus(status: FailNext['status'], retryAfter: number | undefin
       return driveErrors.backendError(status, retryAfter);
   }
 }
+
+export { seededRandom };

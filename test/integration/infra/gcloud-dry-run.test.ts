@@ -1,5 +1,5 @@
 import { checkWithGcloudBatch } from '../../../infra/check/batch-gcloud';
-import { mapWithConcurrency } from '../../../infra/check/bounded-map';
+import { mapWithConcurrency } from '../../../functions/src/concurrency/map-with-concurrency';
 import { gcloudCommands, isGcloud, type PrintedCommand } from '../../../infra/check/dry-run-output';
 import type { GcloudCheck } from '../../../infra/check/offline-gcloud';
 import { offlineGcloud } from '../../../infra/check/offline-gcloud';

@@ -1,5 +1,5 @@
 import type { WorkMessage } from '../work-message';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { mapWithConcurrency } from '../../concurrency/map-with-concurrency';
 import { runUser, type RunUserDeps, type UserRunOutcome } from './run-user';
 
 export interface BatchResult {

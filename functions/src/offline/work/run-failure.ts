@@ -1,7 +1,7 @@
 import { isOfflineJobError } from '../../jobs/offline-job-error';
 import { classifyGoogleFailure } from '../../google/http-failure';
 import { isVaultError } from '../../tokens/vault-error';
-import { RetriesExhaustedError } from '../../google/retry';
+import { RetriesExhaustedError } from '../../retry/retry';
 
 /** Stable codes recorded as a user's `lastError` (documented in the README). */
 export type RunErrorCode =

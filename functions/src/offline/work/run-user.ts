@@ -4,7 +4,7 @@ import type { WorkerConfig } from '../../config/offline-config';
 import { createDriveClient } from '../../drive/drive-client';
 import type { DriveConfig } from '../../drive/drive-config';
 import { GrantRevokedError } from '../../google/refresh-access-token';
-import type { RetryPolicy } from '../../google/retry';
+import type { RetryPolicy } from '../../retry/retry';
 import { missingScopes } from '../../google/scopes';
 import { UserAuthClient } from '../../google/user-auth-client';
 import { isOfflineJobError } from '../../jobs/offline-job-error';

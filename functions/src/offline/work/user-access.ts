@@ -1,8 +1,9 @@
 import { Timestamp } from '@google-cloud/firestore';
 import type { OAuth2Client } from 'google-auth-library';
 import { GrantRevokedError, refreshAccessToken } from '../../google/refresh-access-token';
-import type { RetryPolicy } from '../../google/retry';
+import type { RetryPolicy } from '../../retry/retry';
 import type { TokenVault } from '../../tokens/vault';
+import { refreshTokenIds } from '../../users/refresh-token-ids';
 import type { Lease, LeaseStore } from './lease-store';
 
 /** A cached access token is reused only with more than this left: a job may run for minutes. */
@@ -46,7 +47,8 @@ export class UserAccess {
     const tokens = await refreshAccessToken(this.deps.oauth, refreshToken, this.deps.retry);
     if (tokens.rotatedRefreshToken) {
       const sealed = await this.deps.vault.seal(userId, 'refreshToken', tokens.rotatedRefreshToken);
-      if (!(await this.deps.leases.write(this.lease, { refreshToken: sealed }))) throw new Error('The lease was lost');
+      const fields = { refreshToken: sealed, refreshTokenIds: refreshTokenIds(tokens.rotatedRefreshToken) };
+      if (!(await this.deps.leases.write(this.lease, fields))) throw new Error('The lease was lost');
       record.refreshToken = sealed;
     }
     this.refreshedFields = {

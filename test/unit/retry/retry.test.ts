@@ -1,4 +1,4 @@
-import { backoffDelayMs, parseRetryAfter, RetriesExhaustedError, withRetry } from '../../../functions/src/google/retry';
+import { backoffDelayMs, parseRetryAfter, RetriesExhaustedError, withRetry } from '../../../functions/src/retry/retry';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 

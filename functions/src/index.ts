@@ -12,6 +12,10 @@ import { currentTarget } from './wiring/target';
 const httpFunctions: Record<string, () => HttpFunction> = {
   exchangeAuthCode: () => (require('./entries/exchange-auth-code') as typeof import('./entries/exchange-auth-code')).exchangeAuthCode,
   dispatchOfflineWork: () => (require('./entries/dispatch-offline-work') as typeof import('./entries/dispatch-offline-work')).dispatchOfflineWork,
+  disconnect: () => (require('./entries/disconnect') as typeof import('./entries/disconnect')).disconnect,
+  offlineStatus: () => (require('./entries/offline-status') as typeof import('./entries/offline-status')).offlineStatus,
+  riscReceiver: () => (require('./entries/risc-receiver') as typeof import('./entries/risc-receiver')).riscReceiver,
+  rewrapTokens: () => (require('./entries/rewrap-tokens') as typeof import('./entries/rewrap-tokens')).rewrapTokens,
 };
 
 const eventFunctions: Record<string, () => CloudEventFunction<never>> = {

@@ -23,11 +23,10 @@ readonly FUNCTION_TABLE='
 exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret
 dispatchOfflineWork  http    scheduler 256Mi  1     300s    1           1             firestore,publish
 runOfflineWork       topic   eventarc  1Gi    1     540s    1           10            firestore,token-key,client-secret
-# Planned (issue 5): uncomment each line when its entry file exists.
-# disconnect         http    public    512Mi  1     60s     40          10            firestore,token-key
-# offlineStatus      http    public    256Mi  1     30s     80          10            firestore
-# riscReceiver       http    public    256Mi  1     30s     80          5             firestore,token-key
-# rewrapTokens       http    operator  1Gi    1     3600s   1           1             firestore,token-key
+disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key
+offlineStatus        http    public    256Mi  1     30s     80          10            firestore
+riscReceiver         http    public    256Mi  1     30s     80          5             firestore
+rewrapTokens         http    operator  1Gi    1     3600s   1           1             firestore,token-key
 '
 
 # Prints the active rows, one per line, fields separated by single spaces.

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { AccessTokenRegistry } from './access-tokens';
 import { adminRoutes } from './admin/admin-routes';
+import { type AppCheckAdmin, type AppCheckProject, APP_CHECK_JWKS_PATH, createAppCheckSandbox } from './app-check';
 import { createSandboxAdmin, type SandboxAdmin } from './admin/admin-api';
 import { createDriveSandbox, type DriveAdmin } from './drive';
+import { createRiscSandbox, type RiscAdmin } from './risc';
 import { certsRoutes } from './id-tokens/certs-routes';
 import { SigningKeyRing } from './id-tokens/signing-keys';
 import { ClientRegistry, type OAuthClientConfig } from './oauth/clients';
@@ -31,6 +33,8 @@ export interface SandboxOptions {
   refreshTokenLifetimeSeconds?: number;
   /** `Cache-Control: max-age` of the certs endpoints. */
   certsMaxAgeSeconds?: number;
+  /** The Firebase project App Check tokens are minted for (defaults: DEFAULT_APP_CHECK_PROJECT). */
+  appCheck?: Partial<AppCheckProject>;
   /** Source of randomness for the fault rates (Math.random by default). */
   random?: () => number;
   onUnexpectedError?: UnexpectedErrorHandler;
@@ -44,6 +48,10 @@ export interface SandboxEndpoints {
   jwkCertsUrl: string;
   /** `rootUrl` for googleapis clients (Drive), with its trailing slash. */
   apiRootUrl: string;
+  /** Firebase App Check's public key set (APP_CHECK_JWKS_URL). */
+  appCheckJwksUrl: string;
+  /** Cross-Account Protection discovery document (RISC_CONFIG_URL). */
+  riscConfigUrl: string;
 }
 
 export interface SandboxGoogle {
@@ -55,6 +63,10 @@ export interface SandboxGoogle {
   /** Drive v3: put files into a user's app data folder, list them, inject per-user faults. */
   readonly drive: DriveAdmin;
   readonly accessTokens: AccessTokenRegistry;
+  /** Firebase App Check: mint tokens for `X-Firebase-AppCheck`. */
+  readonly appCheck: AppCheckAdmin;
+  /** Cross-Account Protection: mint or push signed Security Event Tokens. */
+  readonly risc: RiscAdmin;
   close(): Promise<void>;
 }
 
@@ -78,16 +90,29 @@ export async function startSandboxGoogle(options: SandboxOptions): Promise<Sandb
   };
   const drive = createDriveSandbox({ accessTokens: context.accessTokens, now, closing: closing.signal });
   const admin = createSandboxAdmin(context, () => drive.admin.reset());
+  const appCheck = createAppCheckSandbox({ now, project: options.appCheck ?? {}, maxAgeSeconds: options.certsMaxAgeSeconds ?? DEFAULTS.certsMaxAgeSeconds });
+  let baseUrl = '';
+  const risc = createRiscSandbox({
+    grants: context.grants,
+    clients: context.clients,
+    keys: await SigningKeyRing.create(now()),
+    now,
+    baseUrl: () => baseUrl,
+    closing: closing.signal,
+  });
   const routes = [
     tokenRoute(context),
     revokeRoute(context),
     ...certsRoutes({ keys: context.keys, now, maxAgeSeconds: options.certsMaxAgeSeconds ?? DEFAULTS.certsMaxAgeSeconds }),
     ...adminRoutes(admin),
     ...drive.routes,
+    ...appCheck.routes,
+    ...risc.routes,
   ];
   const server = createServer(createRequestListener(routes, options.onUnexpectedError ?? logUnexpectedError));
   const port = await listen(server, options.port ?? 0);
   const url = `http://${SANDBOX_HOST}:${port}`;
+  baseUrl = url;
   return {
     url,
     port,
@@ -97,10 +122,14 @@ export async function startSandboxGoogle(options: SandboxOptions): Promise<Sandb
       pemCertsUrl: `${url}/oauth2/v1/certs`,
       jwkCertsUrl: `${url}/oauth2/v3/certs`,
       apiRootUrl: `${url}/`,
+      appCheckJwksUrl: `${url}${APP_CHECK_JWKS_PATH}`,
+      riscConfigUrl: `${url}/.well-known/risc-configuration`,
     },
     admin,
     drive: drive.admin,
     accessTokens: context.accessTokens,
+    appCheck: appCheck.admin,
+    risc: risc.admin,
     close: () => close(server, closing),
   };
 }

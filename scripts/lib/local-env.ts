@@ -28,6 +28,7 @@ export function localFunctionEnv(layout: StackLayout, sandboxUrl: string): NodeJ
     GOOGLE_OAUTH_CERTS_URL: `${sandboxUrl}/oauth2/v1/certs`,
     GOOGLE_OAUTH_REVOKE_URL: `${sandboxUrl}/revoke`,
     GOOGLE_API_ROOT_URL: `${sandboxUrl}/`,
+    RISC_CONFIG_URL: `${sandboxUrl}/.well-known/risc-configuration`,
     TOKEN_KEY_FILE: LOCAL_KEY_FILE,
     OFFLINE_WORK_TOPIC: LOCAL_TOPIC,
     // Short in the local stack so a demo user is picked up again within a minute.

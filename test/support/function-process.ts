@@ -32,6 +32,7 @@ export function sandboxEnv(sandbox: SandboxGoogle, projectId: string, keyFile: s
     GOOGLE_OAUTH_CERTS_URL: sandbox.endpoints.pemCertsUrl,
     GOOGLE_OAUTH_REVOKE_URL: sandbox.endpoints.revokeUrl,
     GOOGLE_API_ROOT_URL: sandbox.endpoints.apiRootUrl,
+    RISC_CONFIG_URL: sandbox.endpoints.riscConfigUrl,
     TOKEN_KEY_FILE: keyFile,
   };
 }

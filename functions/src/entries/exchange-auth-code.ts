@@ -2,7 +2,8 @@
  * Deployed function `exchangeAuthCode`: wiring only. Reads configuration once (failing fast with
  * the variable's name), builds the collaborators, and hands them to the exchange handler.
  */
-import { loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
+import { appCheckGateFromConfig } from '../app-check/app-check-from-config';
+import { loadAppCheckConfig, loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
 import { createExchangeHandler } from '../exchange/exchange-handler';
 import { createGoogleSignIn } from '../google/google-sign-in';
 import { toHttpFunction } from '../http/framework-adapter';
@@ -16,6 +17,7 @@ const oauth = loadGoogleOAuthConfig(env);
 const firestore = loadFirestoreConfig(env);
 const logger = createLogger({ function: 'exchangeAuthCode' });
 const vault = createVaultAtStart(loadKeySourceConfig(env), logger);
+const appCheck = appCheckGateFromConfig(loadAppCheckConfig(env));
 
 export const exchangeAuthCode = toHttpFunction(
   createExchangeHandler({
@@ -24,6 +26,6 @@ export const exchangeAuthCode = toHttpFunction(
     vault,
     requiredScopes: oauth.requiredScopes,
     now: () => new Date(),
-  }),
+  }, appCheck),
   logger,
 );

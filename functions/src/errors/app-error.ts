@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'id_token_missing',
   'invalid_id_token',
+  'invalid_security_event',
+  'app_check_failed',
   'insufficient_scope',
   'reconsent_required',
   'unauthenticated',

@@ -9,9 +9,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'invalid_request':
     case 'invalid_grant':
     case 'id_token_missing':
+    case 'invalid_security_event':
       return 400;
     case 'unauthenticated':
     case 'invalid_id_token':
+    case 'app_check_failed':
       return 401;
     case 'csrf_header_missing':
     case 'insufficient_scope':

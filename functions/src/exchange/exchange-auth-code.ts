@@ -5,6 +5,7 @@ import type { GoogleIdentity } from '../google/verify-id-token';
 import { sealOrFail } from '../tokens/seal-or-fail';
 import type { TokenVault } from '../tokens/vault';
 import type { UserRepository } from '../users/user-repository';
+import { refreshTokenIds } from '../users/refresh-token-ids';
 import { storageFailure } from '../users/storage-failure';
 
 /** What the exchange needs from Google, as two calls; wired to google-auth-library in production. */
@@ -49,7 +50,15 @@ export async function exchangeAuthCode(code: string, deps: ExchangeDeps): Promis
     sealOrFail(deps.vault, identity.sub, 'accessToken', tokens.accessToken),
   ]);
   const record = await deps.users
-    .connect({ identity, scopes: tokens.scopes, refreshToken, accessToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt, now: deps.now() })
+    .connect({
+      identity,
+      scopes: tokens.scopes,
+      refreshToken,
+      refreshTokenIds: tokens.refreshToken === undefined ? undefined : refreshTokenIds(tokens.refreshToken),
+      accessToken,
+      accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+      now: deps.now(),
+    })
     .catch((error: unknown) => {
       throw error instanceof AppError ? error : storageFailure(error);
     });

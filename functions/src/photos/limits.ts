@@ -10,4 +10,10 @@ export const PHOTO_LIMITS = {
    * 200 MP still admits the largest phone cameras (about 12000 x 16000).
    */
   maxInputPixels: 200_000_000,
+  /**
+   * Source bytes one worker instance holds at once, across all its users (the photo job's byte
+   * budget): dozens of phone photos side by side, but only five 25 MB files, so WORKER_CONCURRENCY
+   * can be high for latency-bound work without a burst of large files exhausting the instance.
+   */
+  maxSourceBytesInFlight: 128 * 1024 * 1024,
 } as const;

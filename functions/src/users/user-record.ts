@@ -42,6 +42,27 @@ export interface UserRecord {
   lease?: { owner: string; expiresAt: Timestamp };
   /** Per offline job: its saved cursor and last result. */
   jobs?: Record<string, JobState>;
+  /** Identifiers of the stored refresh token (refresh-token-ids.ts), for RISC `token-revoked`. */
+  refreshTokenIds?: string[];
+  /** Set by `disconnect`; the document is then a tombstone (see lifecycle/disconnect). */
+  disconnectedAt?: Timestamp;
+  /** Why Google's revoke failed at disconnect (the local deletion happened anyway). */
+  revokeError?: string;
+  /** The last Cross-Account Protection event applied to this user. */
+  lastSecurityEvent?: SecurityEventRecord;
+  /** RISC `account-credential-change-required`: recorded, nothing else changes. */
+  credentialChangeRequiredAt?: Timestamp;
+  /** RISC `account-enabled`: recorded; a user whose tokens were deleted still signs in again. */
+  accountEnabledAt?: Timestamp;
+}
+
+export interface SecurityEventRecord {
+  /** Short event name, e.g. `tokens-revoked`. */
+  type: string;
+  jti: string;
+  receivedAt: Timestamp;
+  /** `account-disabled` carries one (`hijacking`, `bulk-account`). */
+  reason?: string;
 }
 
 export interface JobState {

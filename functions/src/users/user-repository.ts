@@ -11,6 +11,8 @@ export interface ConnectUserInput {
   refreshToken: SealedToken | undefined;
   accessToken: SealedToken;
   accessTokenExpiresAt: Date | undefined;
+  /** Identifiers of `refreshToken` (refresh-token-ids.ts); stored with it for RISC `token-revoked`. */
+  refreshTokenIds?: string[];
   now: Date;
 }
 
@@ -46,6 +48,10 @@ export function createUserRepository(db: Firestore, collection: string): UserRep
             // A reconnect clears what went wrong before and never keeps a stale expiry beside a new token.
             lastError: FieldValue.delete(),
             ...(record.accessTokenExpiresAt ? {} : { accessTokenExpiresAt: FieldValue.delete() }),
+            // A reconnect after a disconnect is a fresh start; a new token never keeps the old one's ids.
+            disconnectedAt: FieldValue.delete(),
+            revokeError: FieldValue.delete(),
+            ...(input.refreshToken && !input.refreshTokenIds ? { refreshTokenIds: FieldValue.delete() } : {}),
           },
           { merge: true },
         );
@@ -68,6 +74,7 @@ function connectedRecord(input: ConnectUserInput, existing: UserRecord | undefin
     scopes: input.scopes,
     status: 'active',
     ...(refreshToken ? { refreshToken } : {}),
+    ...(input.refreshToken && input.refreshTokenIds ? { refreshTokenIds: input.refreshTokenIds } : {}),
     accessToken: input.accessToken,
     ...(input.accessTokenExpiresAt ? { accessTokenExpiresAt: Timestamp.fromDate(input.accessTokenExpiresAt) } : {}),
     createdAt: existing?.createdAt ?? now,

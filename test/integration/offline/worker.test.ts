@@ -96,6 +96,7 @@ describe('runOfflineWork', () => {
 
   it('invalid_grant: the user becomes reauth_required, tokens are deleted, no retry', async () => {
     await h.connect('hal', 1);
+    expect((await h.user('hal')).refreshTokenIds).toBeDefined();
     await h.db.collection('users').doc('hal').update({ accessTokenExpiresAt: new Date(0) });
     h.sandbox.admin.revokeGrant('hal');
     const before = h.sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0;
@@ -105,6 +106,7 @@ describe('runOfflineWork', () => {
     const hal = await h.user('hal');
     expect(hal).toMatchObject({ status: 'reauth_required', lastError: 'reauth_required' });
     expect(hal.refreshToken).toBeUndefined();
+    expect(hal.refreshTokenIds).toBeUndefined();
     expect(hal.accessToken).toBeUndefined();
     expect(hal.lease).toBeUndefined();
     expect(results('hal')).toHaveLength(0);

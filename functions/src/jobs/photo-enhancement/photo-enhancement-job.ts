@@ -1,3 +1,4 @@
+import { type ByteBudget, createByteBudget } from '../../concurrency/byte-budget';
 import { isDriveCallError } from '../../drive/drive-call';
 import type { Logger } from '../../logging/logger';
 import type { EnhanceOptions } from '../../photos/enhance';
@@ -18,6 +19,8 @@ export interface PhotoEnhancementOptions {
   /** Files per files.list / changes.list page. */
   pageSize?: number;
   maxSourceBytes?: number;
+  /** Source bytes held at once by all runs of this job instance (one per worker instance). */
+  maxSourceBytesInFlight?: number;
   enhance?: EnhanceOptions;
 }
 
@@ -32,10 +35,11 @@ export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {})
     maxSourceBytes: options.maxSourceBytes ?? PHOTO_LIMITS.maxSourceBytes,
     enhance: options.enhance ?? {},
   };
+  const budget = createByteBudget(options.maxSourceBytesInFlight ?? PHOTO_LIMITS.maxSourceBytesInFlight);
   return {
     name: PHOTO_ENHANCEMENT_JOB,
     requiredScopes: [DRIVE_APPDATA_SCOPE],
-    run: (context) => new PhotoRun(context, pageSize, settings).run(),
+    run: (context) => new PhotoRun(context, pageSize, settings, budget).run(),
   };
 }
 
@@ -48,6 +52,7 @@ class PhotoRun {
     private readonly context: OfflineJobContext,
     private readonly pageSize: number,
     private readonly settings: EnhanceOneSettings,
+    private readonly budget: ByteBudget,
   ) {
     this.logger = context.logger.child({ job: PHOTO_ENHANCEMENT_JOB, userId: context.user.id });
     this.cursor = readPhotoCursor(context.cursor);
@@ -103,7 +108,10 @@ class PhotoRun {
       this.tally.add(decision.reason === 'too_large' ? 'too_large' : 'skipped');
       return;
     }
-    const outcome = await enhanceOne(this.context.drive, { id: decision.fileId, name: file.name }, this.settings);
+    // Drive's size when it sent one; otherwise the most the download may be.
+    const size = Number(file.size);
+    const bytes = file.size != null && Number.isFinite(size) ? size : this.settings.maxSourceBytes;
+    const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, { id: decision.fileId, name: file.name }, this.settings));
     this.tally.add(outcome);
     this.logger.info('photo handled', { fileId: decision.fileId, outcome });
   }

@@ -104,6 +104,7 @@ async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logge
     status: 'reauth_required',
     lastError: 'reauth_required',
     refreshToken: FieldValue.delete(),
+    refreshTokenIds: FieldValue.delete(),
     accessToken: FieldValue.delete(),
     accessTokenExpiresAt: FieldValue.delete(),
     updatedAt: Timestamp.fromDate(deps.now()),

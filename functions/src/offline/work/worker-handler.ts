@@ -1,4 +1,5 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
+import { createLanes } from '../../concurrency/lanes';
 import type { Logger } from '../../logging/logger';
 import { decodeWorkMessage } from '../work-message';
 import { runBatch } from './run-batch';
@@ -8,8 +9,13 @@ interface MessagePublishedData {
   message?: { data?: string; messageId?: string };
 }
 
-/** Seconds kept back from the function timeout to record results and release leases. */
-const FINISHING_MARGIN_SECONDS = 60;
+/**
+ * Seconds kept back from the function timeout to record results and release leases: a minute, or
+ * a quarter of a shorter timeout (a fixed minute would leave a 60-second timeout no time to work).
+ */
+export function finishingMarginSeconds(timeoutSeconds: number): number {
+  return Math.min(60, Math.ceil(timeoutSeconds / 4));
+}
 
 /**
  * `runOfflineWork`: a Pub/Sub CloudEvent (from Eventarc, or the emulator's push converted by
@@ -17,6 +23,8 @@ const FINISHING_MARGIN_SECONDS = 60;
  * never succeed. Everything else is handled per user inside the batch.
  */
 export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Logger) {
+  // One set of lanes per instance: messages handled at the same time share WORKER_CONCURRENCY.
+  const lanes = createLanes(deps.config.concurrency);
   return async (event: CloudEvent<MessagePublishedData>): Promise<void> => {
     const started = deps.now().getTime();
     const data = event.data?.message?.data;
@@ -25,9 +33,9 @@ export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Lo
       logger.warn('Dropped a malformed work message', { eventId: event.id });
       return;
     }
-    const deadline = started + Math.max(1, deps.config.timeoutSeconds - FINISHING_MARGIN_SECONDS) * 1000;
+    const deadline = started + (deps.config.timeoutSeconds - finishingMarginSeconds(deps.config.timeoutSeconds)) * 1000;
     const owner = `${event.id}:${started}`;
-    const result = await runBatch(message, deadline, { ...deps, owner });
+    const result = await runBatch(message, deadline, { ...deps, owner }, lanes);
     logger.info('Offline work batch finished', { eventId: event.id, users: message.users.length, ...result.counts });
   };
 }

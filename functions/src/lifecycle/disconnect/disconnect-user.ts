@@ -1,0 +1,118 @@
+import type { DocumentReference, Firestore, Transaction } from '@google-cloud/firestore';
+import { Timestamp } from '@google-cloud/firestore';
+import { AppError } from '../../errors/app-error';
+import type { Logger } from '../../logging/logger';
+import type { SealedToken, TokenField, TokenVault } from '../../tokens/vault';
+import { isVaultError } from '../../tokens/vault-error';
+import type { UserRecord } from '../../users/user-record';
+import type { RevokeErrorCode, RevokeToken } from './revoke-at-google';
+
+export interface DisconnectDeps {
+  db: Firestore;
+  collection: string;
+  vault: TokenVault;
+  revoke: RevokeToken;
+  now: () => Date;
+  logger: Logger;
+}
+
+export interface DisconnectResult {
+  /** False when there was nothing to disconnect (never connected, or disconnected before). */
+  changed: boolean;
+  revokeError: RevokeErrorCode | undefined;
+}
+
+/** A sign-in racing the disconnect can store a new grant; we revoke that too, a bounded number of times. */
+const MAX_ROUNDS = 3;
+
+/**
+ * "Revoke + delete": revokes the user's grant at Google, then replaces the user document with a
+ * tombstone `{userId, status: "disconnected", disconnectedAt, updatedAt, createdAt, revokeError?}`.
+ * Tokens, token identifiers, profile, email, scopes, job cursors, lease and dispatch all go.
+ *
+ * Why a tombstone rather than no document: a worker that held a lease when the user left finds
+ * `status: "disconnected"` and no lease of its own, so LeaseStore refuses its writes (a deleted
+ * document would turn them into NOT_FOUND failures logged as errors); a second disconnect and
+ * `offlineStatus` can say "disconnected"; and a failed revoke stays on record for the operator.
+ * It holds no personal data beyond the Google account id, and a new sign-in reuses it.
+ *
+ * The tombstone is written in a transaction that first checks no grant we have not revoked
+ * appeared meanwhile (a concurrent sign-in); if one did, that one is revoked in another round.
+ */
+export async function disconnectUser(userId: string, deps: DisconnectDeps): Promise<DisconnectResult> {
+  const ref = deps.db.collection(deps.collection).doc(userId);
+  const handled = new Set<string>();
+  let revokeError: RevokeErrorCode | undefined;
+  for (let round = 1; round <= MAX_ROUNDS; round += 1) {
+    const record = (await ref.get()).data() as UserRecord | undefined;
+    const pending = record && grantToRevoke(record, handled);
+    if (pending) {
+      revokeError ??= await revokeStored(userId, pending, deps);
+      handled.add(pending.sealed.ciphertext);
+    }
+    const outcome = await deps.db.runTransaction((tx) => writeTombstone(tx, ref, handled, revokeError, deps.now()));
+    if (outcome !== 'new_grant') return { changed: outcome === 'written', revokeError };
+  }
+  throw new AppError('storage_unavailable', 'The account changed while disconnecting. Try again.', { retryAfterSeconds: 1 });
+}
+
+interface StoredGrant {
+  field: TokenField;
+  sealed: SealedToken;
+}
+
+/** The refresh token stands for the whole grant; an access token alone only when there is no refresh token. */
+function grantToRevoke(record: UserRecord, handled: ReadonlySet<string>): StoredGrant | undefined {
+  const stored: StoredGrant | undefined = record.refreshToken
+    ? { field: 'refreshToken', sealed: record.refreshToken }
+    : record.accessToken
+      ? { field: 'accessToken', sealed: record.accessToken }
+      : undefined;
+  return stored && !handled.has(stored.sealed.ciphertext) ? stored : undefined;
+}
+
+/** Opens and revokes one stored token. Only a passing key outage stops the disconnect (503, nothing changed). */
+async function revokeStored(userId: string, grant: StoredGrant, deps: DisconnectDeps): Promise<RevokeErrorCode | undefined> {
+  let token: string;
+  try {
+    token = await deps.vault.open(userId, grant.field, grant.sealed);
+  } catch (error) {
+    if (isVaultError(error) && error.code === 'key_unavailable' && error.transient) {
+      throw new AppError('key_unavailable', 'The token key is not available. Try again later.', { retryAfterSeconds: 5, cause: error });
+    }
+    deps.logger.warn('A stored token could not be opened, so it was not revoked at Google; deleting it anyway', {
+      userId,
+      errorCode: 'token_unreadable',
+    });
+    return 'token_unreadable';
+  }
+  const outcome = await deps.revoke(token);
+  if (outcome.kind !== 'failed') return undefined;
+  deps.logger.warn("Google's revoke failed after retries; the stored tokens are deleted anyway", { userId, errorCode: outcome.code });
+  return outcome.code;
+}
+
+type TombstoneOutcome = 'written' | 'unchanged' | 'new_grant';
+
+async function writeTombstone(
+  tx: Transaction,
+  ref: DocumentReference,
+  handled: ReadonlySet<string>,
+  revokeError: RevokeErrorCode | undefined,
+  now: Date,
+): Promise<TombstoneOutcome> {
+  const current = (await tx.get(ref)).data() as UserRecord | undefined;
+  if (!current) return 'unchanged';
+  if (grantToRevoke(current, handled)) return 'new_grant';
+  if (current.status === 'disconnected' && !current.refreshToken && !current.accessToken) return 'unchanged';
+  const at = Timestamp.fromDate(now);
+  tx.set(ref, {
+    userId: current.userId ?? ref.id,
+    status: 'disconnected',
+    disconnectedAt: at,
+    updatedAt: at,
+    ...(current.createdAt ? { createdAt: current.createdAt } : {}),
+    ...(revokeError ? { revokeError } : {}),
+  });
+  return 'written';
+}

@@ -1,0 +1,113 @@
+import type { SandboxGoogle } from '../../sandbox/src/server';
+import { DEFAULT_APP_CHECK_PROJECT } from '../../sandbox/src/app-check';
+import type { RequestShape } from './request-arbitraries';
+
+/**
+ * Every HTTP function, one row each: how real callers talk to it, and the answers its contract
+ * documents. A fuzzed request may only get one of these; a success only where a random input
+ * happens to be valid (never, for the functions that need a Google-signed credential).
+ */
+export interface FuzzTarget extends RequestShape {
+  /** A label (the function name, plus a variant). */
+  name: string;
+  /** The functions-framework target. */
+  functionName: string;
+  /** Status -> documented error codes. */
+  errors: Readonly<Record<number, readonly string[]>>;
+  success: number | undefined;
+  env(sandbox: SandboxGoogle): NodeJS.ProcessEnv;
+  /** A first request that gets past the framework's body parsing, so its error handler is installed (README caveat). */
+  warmUp: { method: string; headers: Record<string, string>; body: string };
+}
+
+/** What any product HTTP function may answer to a malformed request, from its guards or the body parser. */
+const GUARDS = {
+  400: ['invalid_request'],
+  405: ['method_not_allowed'],
+  413: ['payload_too_large'],
+  415: ['unsupported_media_type'],
+} as const;
+
+const json = { 'content-type': 'application/json' };
+const bearer = 'Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxIn0.c2ln';
+
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [
+  {
+    name: 'exchangeAuthCode',
+    functionName: 'exchangeAuthCode',
+    method: 'POST',
+    fields: ['code'],
+    callerHeaders: { 'x-requested-with': 'com.example.app' },
+    errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant'], 403: ['csrf_header_missing'] },
+    success: 200,
+    env: () => ({}),
+    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{"code":"4/0Awarmup"}' },
+  },
+  {
+    name: 'exchangeAuthCode (App Check on)',
+    functionName: 'exchangeAuthCode',
+    method: 'POST',
+    fields: ['code'],
+    callerHeaders: { 'x-requested-with': 'com.example.app', 'x-firebase-appcheck': 'eyJraWQiOiJ4In0.e30.c2ln' },
+    errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant'], 401: ['app_check_failed'], 403: ['csrf_header_missing'] },
+    success: 200,
+    env: (sandbox) => ({ REQUIRE_APP_CHECK: 'true', APP_CHECK_PROJECT_NUMBER: DEFAULT_APP_CHECK_PROJECT.projectNumber, APP_CHECK_JWKS_URL: sandbox.endpoints.appCheckJwksUrl }),
+    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{"code":"4/0Awarmup"}' },
+  },
+  {
+    name: 'dispatchOfflineWork',
+    functionName: 'dispatchOfflineWork',
+    method: 'POST',
+    fields: [],
+    callerHeaders: { authorization: bearer },
+    errors: GUARDS,
+    // Valid whatever the body: the scheduler's POST. With no users nothing is published or stored.
+    success: 200,
+    env: () => ({ OFFLINE_WORK_TOPIC: 'offline-work-fuzz' }),
+    warmUp: { method: 'POST', headers: json, body: '{}' },
+  },
+  {
+    name: 'rewrapTokens',
+    functionName: 'rewrapTokens',
+    method: 'POST',
+    fields: ['cursor'],
+    callerHeaders: { authorization: bearer },
+    errors: GUARDS,
+    success: 200,
+    env: () => ({}),
+    warmUp: { method: 'POST', headers: json, body: '{}' },
+  },
+  {
+    name: 'disconnect',
+    functionName: 'disconnect',
+    method: 'POST',
+    fields: [],
+    callerHeaders: { 'x-requested-with': 'com.example.app', authorization: bearer },
+    errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'], 403: ['csrf_header_missing'] },
+    success: 200,
+    env: () => ({}),
+    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{}' },
+  },
+  {
+    name: 'offlineStatus',
+    functionName: 'offlineStatus',
+    method: 'GET',
+    fields: [],
+    callerHeaders: { authorization: bearer },
+    errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'] },
+    success: 200,
+    env: () => ({}),
+    warmUp: { method: 'GET', headers: json, body: '{}' },
+  },
+  {
+    name: 'riscReceiver',
+    functionName: 'riscReceiver',
+    method: 'POST',
+    fields: [],
+    callerHeaders: { 'content-type': 'application/secevent+jwt' },
+    errors: { ...GUARDS, 400: ['invalid_request', 'invalid_security_event'] },
+    success: 202,
+    env: (sandbox) => ({ RISC_CONFIG_URL: sandbox.endpoints.riscConfigUrl }),
+    warmUp: { method: 'POST', headers: { 'content-type': 'application/secevent+jwt' }, body: 'a.b.c' },
+  },
+];

@@ -1,0 +1,161 @@
+import { TEST_CLIENT } from '../../support/sandbox';
+import type { FunctionUnderTest } from '../../support/function-process';
+import { type LifecycleKit, startFailingEndpoint, startLifecycleKit } from './lifecycle-kit';
+
+/** The `disconnect` contract (README), over HTTP against the real function, Firestore emulator and sandbox Google. */
+describe('disconnect contract', () => {
+  let kit: LifecycleKit;
+  let fn: FunctionUnderTest;
+  const secrets: string[] = [];
+
+  beforeAll(async () => {
+    kit = await startLifecycleKit('disconnect');
+    fn = await kit.start('disconnect', { ALLOWED_AUTHORIZED_PARTIES: TEST_CLIENT.clientId });
+  });
+  afterAll(() => kit?.close());
+
+  async function call(url: string, headers: Record<string, string | undefined>, method = 'POST', body?: string) {
+    const sent: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) sent[name] = value;
+    const response = await fetch(url, { method, headers: sent, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as { status?: string; error?: { code: string; message: string } }) : undefined };
+  }
+
+  const disconnect = async (sub: string, url = fn.url) =>
+    call(url, { 'x-requested-with': 'com.example.app', authorization: `Bearer ${await kit.idToken(sub)}` });
+
+  async function connected(sub: string): Promise<void> {
+    await kit.connect(sub);
+    secrets.push(...(await kit.storedTokens(sub)));
+  }
+
+  function expectError(result: Awaited<ReturnType<typeof call>>, status: number, code: string): void {
+    expect({ status: result.status, code: result.json?.error?.code }).toEqual({ status, code });
+    expect(result.headers.get('cache-control')).toBe('no-store');
+  }
+
+  describe('success', () => {
+    it('revokes the grant at Google, leaves a tombstone and answers 200 no-store', async () => {
+      await connected('ann');
+      const before = kit.sandbox.admin.stats();
+      const result = await disconnect('ann');
+      expect(result.status).toBe(200);
+      expect(result.json).toEqual({ status: 'disconnected' });
+      expect(result.headers.get('cache-control')).toBe('no-store');
+      expect(kit.sandbox.admin.stats().revocations - before.revocations).toBe(1);
+      expect(kit.sandbox.admin.grants('ann')).toEqual([]);
+      const doc = await kit.user('ann');
+      expect(Object.keys(doc ?? {}).sort()).toEqual(['createdAt', 'disconnectedAt', 'status', 'updatedAt', 'userId']);
+      expect(doc).toMatchObject({ userId: 'ann', status: 'disconnected' });
+    });
+
+    it('is idempotent: a second call answers 200 without calling Google or rewriting the tombstone', async () => {
+      await connected('ben');
+      expect((await disconnect('ben')).status).toBe(200);
+      const first = await kit.user('ben');
+      const revokes = kit.sandbox.admin.stats().revokeRequests;
+      const again = await disconnect('ben');
+      expect(again.status).toBe(200);
+      expect(again.json).toEqual({ status: 'disconnected' });
+      expect(kit.sandbox.admin.stats().revokeRequests).toBe(revokes);
+      expect((await kit.user('ben'))?.disconnectedAt?.toMillis()).toBe(first?.disconnectedAt?.toMillis());
+    });
+
+    it('answers 200 for a user this server never knew, storing nothing', async () => {
+      expect((await disconnect('never-seen')).json).toEqual({ status: 'disconnected' });
+      expect(await kit.user('never-seen')).toBeUndefined();
+    });
+
+    it('treats a grant Google already revoked as done (400 invalid_token is success)', async () => {
+      await connected('cat');
+      kit.sandbox.admin.revokeGrant('cat');
+      expect((await disconnect('cat')).status).toBe(200);
+      expect((await kit.user('cat'))?.revokeError).toBeUndefined();
+    });
+
+    it('lets the user connect again afterwards, clearing the tombstone fields', async () => {
+      await connected('dan');
+      await disconnect('dan');
+      await connected('dan');
+      const doc = await kit.user('dan');
+      expect(doc).toMatchObject({ status: 'active', userId: 'dan' });
+      expect(doc?.disconnectedAt).toBeUndefined();
+      expect(doc?.refreshToken).toBeDefined();
+      expect(doc?.refreshTokenIds).toHaveLength(2);
+    });
+  });
+
+  describe('when Google cannot revoke', () => {
+    it('retries, then deletes locally anyway, records revokeError and logs a WARNING without the token', async () => {
+      const google = await startFailingEndpoint(503);
+      const flaky = await kit.start('disconnect', { GOOGLE_OAUTH_REVOKE_URL: google.url, GOOGLE_HTTP_TIMEOUT_MS: '1000' });
+      try {
+        await connected('eve');
+        const [refreshToken] = await kit.storedTokens('eve');
+        const result = await disconnect('eve', flaky.url);
+        expect(result.status).toBe(200);
+        expect(google.requests()).toBe(3);
+        const doc = await kit.user('eve');
+        expect(doc).toMatchObject({ status: 'disconnected', revokeError: 'upstream_unavailable' });
+        expect(doc?.refreshToken).toBeUndefined();
+        expect(kit.sandbox.admin.grants('eve')).toHaveLength(1); // still live at Google: the record says so
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const warning = flaky.logs.find((line) => line.includes('"severity":"WARNING"') && line.includes('upstream_unavailable'));
+        expect(warning).toBeDefined();
+        expect(flaky.logs.join('\n')).not.toContain(refreshToken);
+        expect(flaky.logs.some((line) => line.includes('"severity":"ERROR"'))).toBe(false);
+      } finally {
+        await flaky.stop();
+        await google.close();
+      }
+    });
+  });
+
+  describe('request checks', () => {
+    it('405 with Allow: POST for other methods', async () => {
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        const result = await call(fn.url, { 'x-requested-with': 'x', authorization: `Bearer ${await kit.idToken('ann')}` }, method);
+        expectError(result, 405, 'method_not_allowed');
+        expect(result.headers.get('allow')).toBe('POST');
+      }
+    });
+
+    it('403 csrf_header_missing before looking at the token', async () => {
+      expectError(await call(fn.url, { authorization: `Bearer ${await kit.idToken('ann')}` }), 403, 'csrf_header_missing');
+      expectError(await call(fn.url, { 'x-requested-with': ' ' }), 403, 'csrf_header_missing');
+    });
+
+    it('413 payload_too_large for a body over 16 KiB', async () => {
+      const result = await call(fn.url, { 'x-requested-with': 'x', 'content-type': 'text/plain' }, 'POST', 'x'.repeat(17 * 1024));
+      expectError(result, 413, 'payload_too_large');
+    });
+
+    it('401 unauthenticated without a Bearer token', async () => {
+      expectError(await call(fn.url, { 'x-requested-with': 'x' }), 401, 'unauthenticated');
+      expectError(await call(fn.url, { 'x-requested-with': 'x', authorization: 'Basic dXNlcjpwYXNz' }), 401, 'unauthenticated');
+    });
+
+    it.each([
+      ['not a JWT', async () => 'garbage'],
+      ['forged (a key Google never published)', () => kit.idToken('fay', {}, 'foreign')],
+      ['expired', () => kit.idToken('fay', { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 })],
+      ['for another audience', () => kit.idToken('fay', { aud: 'someone-else.apps.googleusercontent.com' })],
+      ['from an app not in ALLOWED_AUTHORIZED_PARTIES', () => kit.idToken('fay', { azp: 'someone-else.apps.googleusercontent.com' })],
+      ['from another issuer', () => kit.idToken('fay', { iss: 'https://evil.example.com' })],
+    ])('401 invalid_id_token for an ID token %s; nothing changes', async (_name, token) => {
+      await connected('fay');
+      const result = await call(fn.url, { 'x-requested-with': 'x', authorization: `Bearer ${await token()}` });
+      expectError(result, 401, 'invalid_id_token');
+      expect((await kit.user('fay'))?.status).toBe('active');
+    });
+  });
+
+  it('no token appears in any log line or answer', async () => {
+    expect(secrets.length).toBeGreaterThan(10);
+    const logs = kit.functions.flatMap((f) => f.logs).join('\n');
+    expect(logs).toContain('User disconnected');
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/\bat .+\.(js|ts):\d+/);
+  });
+});

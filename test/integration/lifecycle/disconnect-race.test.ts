@@ -1,0 +1,89 @@
+import { Timestamp } from '@google-cloud/firestore';
+import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
+import { disconnectUser, type DisconnectDeps } from '../../../functions/src/lifecycle/disconnect/disconnect-user';
+import { revokeAtGoogle } from '../../../functions/src/lifecycle/disconnect/revoke-at-google';
+import { createIdentityClient, interactiveRetry } from '../../../functions/src/lifecycle/identity-client';
+import { loadIdentityConfig } from '../../../functions/src/lifecycle/identity-config';
+import { createLogger } from '../../../functions/src/logging/logger';
+import { LeaseStore } from '../../../functions/src/offline/work/lease-store';
+import { runBatch } from '../../../functions/src/offline/work/run-batch';
+import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+
+/** A user who disconnects while a worker is running them: the worker must not write anything back. */
+describe('disconnect racing a worker', () => {
+  let h: OfflineHarness;
+  let deps: DisconnectDeps;
+
+  beforeAll(async () => {
+    h = await startOfflineHarness('disconnect-race');
+    const identity = loadIdentityConfig(h.env);
+    const google = createIdentityClient(identity);
+    deps = {
+      db: h.db,
+      collection: 'users',
+      vault: h.vault,
+      revoke: revokeAtGoogle(google, interactiveRetry(identity)),
+      now: () => new Date(),
+      logger: createLogger({}, () => {}),
+    };
+  });
+  afterAll(() => h.close());
+
+  const users = () => h.db.collection('users');
+
+  it('a run that refreshed the access token and finishes after the disconnect writes nothing back', async () => {
+    await h.connect('rita');
+    // A stale cached access token makes the run refresh, so its final write carries a new sealed token.
+    await users().doc('rita').update({ accessTokenExpiresAt: Timestamp.fromMillis(Date.now() - 1000), dispatch: { id: 'd1', at: Timestamp.now() } });
+    const leaves: OfflineJob = {
+      name: 'user-leaves-mid-run',
+      requiredScopes: [],
+      async run() {
+        await disconnectUser('rita', deps);
+        return { cursor: { page: 'next' }, summary: { processed: 1 }, done: true };
+      },
+    };
+    const before = h.sandbox.admin.stats();
+    await runBatch({ v: 1, users: [{ userId: 'rita', dispatchId: 'd1' }] }, Date.now() + 60_000, { ...h.workerDeps({ jobs: [leaves] }), owner: 'worker-a' });
+    expect(h.sandbox.admin.stats().refreshes - before.refreshes).toBe(1);
+    const doc = await h.user('rita');
+    expect(doc).toMatchObject({ status: 'disconnected' });
+    for (const field of ['accessToken', 'refreshToken', 'refreshTokenIds', 'jobs', 'lease', 'dispatch', 'lastRunAt', 'lastSummary', 'nextRunAt']) {
+      expect({ field, value: (doc as unknown as Record<string, unknown>)[field] }).toEqual({ field, value: undefined });
+    }
+    expect(h.sandbox.admin.grants('rita')).toEqual([]);
+  });
+
+  it('LeaseStore refuses every write of a lease taken before the disconnect', async () => {
+    await h.connect('sam');
+    await users().doc('sam').update({ dispatch: { id: 'd2', at: Timestamp.now() } });
+    const leases = new LeaseStore(h.db, 'users');
+    const taken = await leases.take({ userId: 'sam', dispatchId: 'd2', owner: 'worker-b', now: new Date(), leaseSeconds: 600 });
+    if (taken.kind !== 'leased') throw new Error(`expected a lease, got ${taken.reason}`);
+    await disconnectUser('sam', deps);
+    const sealed = await h.vault.seal('sam', 'refreshToken', 'rotated-refresh-token');
+    expect(await leases.write(taken.lease, { refreshToken: sealed })).toBe(false);
+    expect(await leases.finish(taken.lease, { lastError: 'job_failed' })).toBe(false);
+    const doc = await h.user('sam');
+    expect(doc.status).toBe('disconnected');
+    expect(doc.refreshToken).toBeUndefined();
+    expect(doc.lastError).toBeUndefined();
+  });
+
+  it('a sign-in racing the disconnect: the grant it stored is revoked too, not left live', async () => {
+    await h.connect('tia');
+    const first = await h.user('tia');
+    // Between the disconnect's read and its write, the user signs in again with forced consent.
+    const racing: DisconnectDeps = {
+      ...deps,
+      revoke: async (token) => {
+        const outcome = await deps.revoke(token);
+        if ((await h.user('tia')).refreshToken?.ciphertext === first.refreshToken?.ciphertext) await h.connect('tia');
+        return outcome;
+      },
+    };
+    await disconnectUser('tia', racing);
+    expect((await h.user('tia')).status).toBe('disconnected');
+    expect(h.sandbox.admin.grants('tia')).toEqual([]);
+  });
+});

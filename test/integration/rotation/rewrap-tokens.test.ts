@@ -1,0 +1,212 @@
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import { createLogger } from '../../../functions/src/logging/logger';
+import { decodeCursor, START_CURSOR, type RewrapCursor } from '../../../functions/src/rotation/rewrap-cursor';
+import { type RewrapDeps, type RewrapResult, rewrapTokens } from '../../../functions/src/rotation/rewrap-tokens';
+import { createTokenVault, type SealedToken, type TokenField, type TokenVault, VaultError } from '../../../functions/src/tokens';
+import { emulatorFirestore } from '../../support/firestore';
+import { StaticKeySource } from '../../unit/tokens/helpers/static-key-source';
+
+/**
+ * The rotation core against the Firestore emulator, with a real vault over in-memory key versions:
+ * paging and resuming, concurrent writers, unreadable tokens, idempotency.
+ */
+describe('rewrapTokens (core)', () => {
+  let db: Firestore;
+  let collection = 'users';
+  let keys: StaticKeySource;
+  let vault: TokenVault;
+  const logs: string[] = [];
+  let clockMs = Date.now();
+
+  beforeAll(() => {
+    db = emulatorFirestore('rewrap');
+  });
+  afterAll(() => db.terminate());
+
+  beforeEach(() => {
+    collection = `users-${Math.random().toString(36).slice(2, 8)}`;
+    keys = new StaticKeySource(['1']);
+    vault = createTokenVault(keys);
+    logs.length = 0;
+  });
+
+  function deps(overrides: Partial<RewrapDeps> = {}): RewrapDeps {
+    return {
+      db,
+      collection,
+      vault,
+      config: { pageSize: 3, budgetSeconds: 60 },
+      // Each reading of the clock moves it on by 1 s, so small budgets end after a known number of pages.
+      now: () => new Date((clockMs += 1000)),
+      logger: createLogger({}, (line) => logs.push(line)),
+      ...overrides,
+    };
+  }
+
+  /** Users as the exchange leaves them: both tokens sealed under the vault's current key. */
+  async function connectUsers(count: number, prefix = 'user'): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const id = `${prefix}-${String(i).padStart(3, '0')}`;
+      ids.push(id);
+      await db.collection(collection).doc(id).set({
+        userId: id,
+        status: 'active',
+        refreshToken: await vault.seal(id, 'refreshToken', `refresh-of-${id}`),
+        accessToken: await vault.seal(id, 'accessToken', `access-of-${id}`),
+      });
+    }
+    return ids;
+  }
+
+  function rotate(to: string): void {
+    keys.keys.set(to, Buffer.alloc(32, Number(to)));
+    keys.currentVersion = to;
+  }
+
+  async function stored(id: string, field: TokenField): Promise<SealedToken> {
+    return (await db.collection(collection).doc(id).get()).get(field) as SealedToken;
+  }
+
+  async function runToCompletion(d: RewrapDeps, maxCalls = 50): Promise<RewrapResult[]> {
+    const calls: RewrapResult[] = [];
+    let cursor: RewrapCursor = START_CURSOR;
+    for (;;) {
+      const result = await rewrapTokens(cursor, d);
+      calls.push(result);
+      if (result.done) return calls;
+      if (calls.length >= maxCalls) throw new Error('rewrap did not finish');
+      cursor = decodeCursor(result.nextCursor!)!;
+    }
+  }
+
+  it('re-seals every stale token, page by page across calls when the budget runs out, and every token still opens', async () => {
+    const ids = await connectUsers(10);
+    rotate('2');
+    // A budget of 1 s with a clock that moves 1 s per reading: one page per call.
+    const calls = await runToCompletion(deps({ config: { pageSize: 3, budgetSeconds: 1 } }));
+    expect(calls.map((c) => c.scanned)).toEqual([3, 3, 3, 1]);
+    expect(calls.map((c) => c.done)).toEqual([false, false, false, true]);
+    expect(calls.reduce((sum, c) => sum + c.rewrapped, 0)).toBe(10);
+    expect(calls.at(-1)).toMatchObject({ keyVersion: '2', skipped: 0, failed: 0, nextCursor: null });
+    for (const id of ids) {
+      for (const field of ['refreshToken', 'accessToken'] as const) {
+        const sealed = await stored(id, field);
+        expect(sealed.keyVersion).toBe('2');
+        await expect(vault.open(id, field, sealed)).resolves.toBe(`${field === 'refreshToken' ? 'refresh' : 'access'}-of-${id}`);
+      }
+    }
+  });
+
+  it('is idempotent: a second run finds nothing to do and writes nothing', async () => {
+    const ids = await connectUsers(4);
+    rotate('2');
+    await runToCompletion(deps());
+    const before = await Promise.all(ids.map(async (id) => (await db.collection(collection).doc(id).get()).updateTime?.toMillis()));
+    const again = await runToCompletion(deps());
+    expect(again).toEqual([expect.objectContaining({ scanned: 4, rewrapped: 0, skipped: 0, done: true })]);
+    const after = await Promise.all(ids.map(async (id) => (await db.collection(collection).doc(id).get()).updateTime?.toMillis()));
+    expect(after).toEqual(before);
+  });
+
+  it('never clobbers a concurrent write: the user is skipped, another pass picks it up, and the newer token survives', async () => {
+    const ids = await connectUsers(5);
+    rotate('2');
+    const target = ids[2]!;
+    let interfered = false;
+    // A sign-in lands for `target` after rewrap read its page and before it wrote: it seals a new access token.
+    const racingVault: TokenVault = {
+      ...vault,
+      open: async (userId, field, sealed) => {
+        if (userId === target && !interfered) {
+          interfered = true;
+          await db.collection(collection).doc(target).update({ accessToken: await vault.seal(target, 'accessToken', 'from-a-new-sign-in') });
+        }
+        return vault.open(userId, field, sealed);
+      },
+    };
+    const calls = await runToCompletion(deps({ vault: racingVault, config: { pageSize: 10, budgetSeconds: 60 } }));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ skipped: 1, rewrapped: 5, done: true, scanned: 10 });
+    expect(logs.some((line) => line.includes('starting another pass'))).toBe(true);
+    await expect(vault.open(target, 'accessToken', await stored(target, 'accessToken'))).resolves.toBe('from-a-new-sign-in');
+    expect((await stored(target, 'refreshToken')).keyVersion).toBe('2');
+  });
+
+  it('does not bring back tokens a disconnect deleted meanwhile', async () => {
+    const [victim] = await connectUsers(1, 'leaving');
+    rotate('2');
+    const disconnectingVault: TokenVault = {
+      ...vault,
+      open: async (userId, field, sealed) => {
+        await db.collection(collection).doc(userId).update({ status: 'disconnected', refreshToken: FieldValue.delete(), accessToken: FieldValue.delete() });
+        return vault.open(userId, field, sealed);
+      },
+    };
+    const [result] = await runToCompletion(deps({ vault: disconnectingVault }));
+    expect(result).toMatchObject({ skipped: 1, rewrapped: 0, done: true });
+    const doc = (await db.collection(collection).doc(victim!).get()).data();
+    expect(doc).toMatchObject({ status: 'disconnected' });
+    expect(doc?.refreshToken).toBeUndefined();
+    expect(doc?.accessToken).toBeUndefined();
+  });
+
+  it('never re-seals a newer token under an older key (an instance whose cached latest is old)', async () => {
+    const [id] = await connectUsers(1);
+    rotate('3');
+    await db.collection(collection).doc(id!).update({ accessToken: await vault.seal(id!, 'accessToken', 'newer') });
+    keys.currentVersion = '2';
+    keys.keys.set('2', Buffer.alloc(32, 2));
+    const [result] = await runToCompletion(deps());
+    expect(result).toMatchObject({ keyVersion: '2', rewrapped: 1 });
+    expect((await stored(id!, 'refreshToken')).keyVersion).toBe('2');
+    expect((await stored(id!, 'accessToken')).keyVersion).toBe('3');
+  });
+
+  it('reports users whose tokens cannot be opened, by id and in the log, without stopping or leaking', async () => {
+    const ids = await connectUsers(3);
+    const swapped = await stored(ids[0]!, 'refreshToken');
+    await db.collection(collection).doc(ids[1]!).update({ refreshToken: swapped });
+    rotate('2');
+    const [result] = await runToCompletion(deps());
+    expect(result).toMatchObject({ rewrapped: 3, failed: 1, failedUserIds: [ids[1]], done: true });
+    expect((await stored(ids[1]!, 'refreshToken')).keyVersion).toBe('1');
+    expect((await stored(ids[1]!, 'accessToken')).keyVersion).toBe('2');
+    const warning = logs.find((line) => line.includes('cannot be opened'));
+    expect(warning).toContain(ids[1]);
+    expect(warning).toContain('decrypt_failed');
+    expect(logs.join('\n')).not.toMatch(/refresh-of-|access-of-/);
+  });
+
+  it('stops with the key error when a key may come back, keeping what it wrote', async () => {
+    const ids = await connectUsers(4);
+    rotate('2');
+    let opens = 0;
+    const failingVault: TokenVault = {
+      ...vault,
+      open: async (userId, field, sealed) => {
+        opens += 1;
+        if (opens > 4) throw new VaultError('key_unavailable', 'Secret Manager is down', { transient: true });
+        return vault.open(userId, field, sealed);
+      },
+    };
+    await expect(rewrapTokens(START_CURSOR, deps({ vault: failingVault }))).rejects.toMatchObject({ code: 'key_unavailable', transient: true });
+    expect((await stored(ids[0]!, 'refreshToken')).keyVersion).toBe('2');
+    expect((await stored(ids[1]!, 'accessToken')).keyVersion).toBe('2');
+    const [resumed] = await runToCompletion(deps());
+    expect(resumed).toMatchObject({ rewrapped: 2, done: true });
+  });
+
+  it('an empty collection is done at once', async () => {
+    expect(await rewrapTokens(START_CURSOR, deps())).toEqual({
+      keyVersion: '1',
+      scanned: 0,
+      rewrapped: 0,
+      skipped: 0,
+      failed: 0,
+      failedUserIds: [],
+      done: true,
+      nextCursor: null,
+    });
+  });
+});

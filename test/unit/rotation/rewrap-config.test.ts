@@ -1,0 +1,10 @@
+import { loadRewrapConfig } from '../../../functions/src/config';
+
+describe('rewrap configuration', () => {
+  it('has defaults, caps the page size, and names a bad variable', () => {
+    expect(loadRewrapConfig({})).toEqual({ pageSize: 200, budgetSeconds: 300 });
+    expect(loadRewrapConfig({ REWRAP_PAGE_SIZE: '5000', REWRAP_BUDGET_SECONDS: '60' })).toEqual({ pageSize: 500, budgetSeconds: 60 });
+    expect(() => loadRewrapConfig({ REWRAP_PAGE_SIZE: '0' })).toThrow(/REWRAP_PAGE_SIZE/);
+    expect(() => loadRewrapConfig({ REWRAP_BUDGET_SECONDS: 'soon' })).toThrow(/REWRAP_BUDGET_SECONDS/);
+  });
+});

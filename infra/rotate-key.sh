@@ -36,7 +36,7 @@ main() {
   fi
   run_fed "$TOKEN_KEY_DESCRIPTION" token_key_bytes gcloud secrets versions add "$name" --data-file=- --project="$PROJECT"
   run gcloud secrets versions list "$name" --filter=state:enabled --format='table(name,createTime)' --project="$PROJECT"
-  is_dry_run || note $'\nThe newest version is now "latest". Keep the older versions enabled until every stored token\nhas been re-encrypted; then: gcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
+  is_dry_run || note $'\nThe newest version is now "latest". Wait TOKEN_KEY_CACHE_SECONDS (default 5 min), then call\nrewrapTokens until it answers "done": true (README: Rotating the token key). Keep the older\nversions enabled until then; only then: gcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
 }
 
 main "$@"

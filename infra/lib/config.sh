@@ -32,6 +32,10 @@ readonly CONFIG_DEFAULTS=(
   'DISPATCH_BATCH_SIZE|'
   'DISPATCH_BUDGET_SECONDS|'
   'TOKEN_KEY_CACHE_SECONDS|'
+  'REQUIRE_APP_CHECK|'
+  'APP_CHECK_PROJECT_NUMBER|'
+  'REWRAP_PAGE_SIZE|'
+  'REWRAP_BUDGET_SECONDS|'
 )
 
 # Passed to every function as environment variables when set (empty = the code's default).
@@ -41,6 +45,7 @@ readonly FUNCTION_ENV_KEYS=(
   GOOGLE_OAUTH_CLIENT_ID GOOGLE_OAUTH_REDIRECT_URI ALLOWED_AUDIENCES ALLOWED_AUTHORIZED_PARTIES
   REQUIRED_SCOPES USERS_COLLECTION WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS
   DISPATCH_BATCH_SIZE DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS
+  REQUIRE_APP_CHECK APP_CHECK_PROJECT_NUMBER REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS
 )
 
 # gcloud's alternative list delimiter for --set-env-vars: values such as ALLOWED_AUDIENCES contain
@@ -166,11 +171,15 @@ validate_config() {
     die "MAX_DELIVERY_ATTEMPTS must be 5..100 (Pub/Sub's bounds)"
   fi
   for key in WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS DISPATCH_BATCH_SIZE \
-    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS; do
+    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS; do
     [[ $(cfg $key) =~ ^([1-9][0-9]*)?$ ]] || die "$key must be a positive whole number (or empty for the default)"
   done
   [[ $(cfg GOOGLE_OAUTH_CLIENT_ID) == *.apps.googleusercontent.com ]] ||
     die "GOOGLE_OAUTH_CLIENT_ID must be the web (server) OAuth client id, ending in .apps.googleusercontent.com"
+  [[ $(cfg REQUIRE_APP_CHECK) =~ ^(true|false)?$ ]] || die "REQUIRE_APP_CHECK must be true or false (or empty)"
+  if [[ $(cfg REQUIRE_APP_CHECK) == true && ! $(cfg APP_CHECK_PROJECT_NUMBER) =~ ^[0-9]+$ ]]; then
+    die "APP_CHECK_PROJECT_NUMBER (the Firebase project number, digits) is required when REQUIRE_APP_CHECK=true"
+  fi
   [[ -n $(cfg SCHEDULE) ]] || die "SCHEDULE must be a cron expression"
   for key in "${FUNCTION_ENV_KEYS[@]}"; do
     [[ $(cfg "$key") != *"$ENV_DELIMITER"* ]] || die "$key must not contain '$ENV_DELIMITER'"

@@ -39,7 +39,7 @@ export function readStackLayout(firebaseJsonPath = join(REPO_ROOT, 'firebase.jso
 }
 
 /** Every deployed function, in a fixed order: each gets functionsBasePort + its index. */
-export const LOCAL_FUNCTIONS = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'offlineStatus', 'riscReceiver'] as const;
+export const LOCAL_FUNCTIONS = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'offlineStatus', 'riscReceiver', 'rewrapTokens'] as const;
 export type LocalFunction = (typeof LOCAL_FUNCTIONS)[number];
 
 export function functionPort(layout: StackLayout, name: LocalFunction): number {

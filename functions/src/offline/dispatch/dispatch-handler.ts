@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/app-error';
-import { requireMethod } from '../../http/request-guards';
+import { requireBodyWithin, requireMethod } from '../../http/request-guards';
 import type { HttpHandler } from '../../http/types';
 import { storageFailure } from '../../users/storage-failure';
 import { type DispatchDeps, dispatchOfflineWork } from './dispatch-offline-work';
@@ -12,6 +12,7 @@ import { PublishFailedError } from './work-publisher';
 export function createDispatchHandler(deps: DispatchDeps): HttpHandler {
   return async (request) => {
     requireMethod(request, ['POST']);
+    requireBodyWithin(request); // the body is ignored, but nobody gets to make us buffer a large one
     const result = await dispatchOfflineWork(deps).catch((error: unknown) => {
       throw error instanceof PublishFailedError
         ? new AppError('upstream_unavailable', 'Pub/Sub did not accept the work. The next tick will retry.', { retryAfterSeconds: 30, cause: error })

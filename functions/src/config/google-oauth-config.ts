@@ -1,63 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { type Env, list, optionalString, parseEnv, positiveInt, requiredString, url } from './env-schema';
-import { normaliseScope } from '../google/scopes';
+import { type Env, optionalString, parseEnv, url } from './env-schema';
+import { identityFromVars, type IdentityConfig, identityShape } from './google-identity-config';
 
-export const DEFAULT_REQUIRED_SCOPES = [
-  'openid',
-  'email',
-  'profile',
-  'https://www.googleapis.com/auth/drive.appdata',
-] as const;
+export { DEFAULT_REQUIRED_SCOPES } from './google-identity-config';
 
-export interface GoogleOAuthConfig {
-  clientId: string;
+/** Identity plus what exchanging and refreshing tokens needs: the client secret and the token endpoint. */
+export interface GoogleOAuthConfig extends IdentityConfig {
   clientSecret: string;
   /** Sent with the code exchange; empty means "omit", which is what iOS server auth codes need. */
   redirectUri: string;
-  allowedAudiences: string[];
-  /** Empty: `azp` is not checked. */
-  allowedAuthorizedParties: string[];
-  requiredScopes: string[];
   tokenUrl: string;
-  certsUrl: string;
-  revokeUrl: string;
-  /** Per-attempt timeout for every call to Google's OAuth endpoints. */
-  httpTimeoutMs: number;
-  /** Attempts for transient failures (5xx, 429, network) before giving up. */
-  maxAttempts: number;
 }
 
 const shape = {
-  GOOGLE_OAUTH_CLIENT_ID: requiredString(),
+  ...identityShape,
   GOOGLE_OAUTH_CLIENT_SECRET: optionalString(),
   GOOGLE_OAUTH_CLIENT_SECRET_FILE: optionalString(),
   GOOGLE_OAUTH_REDIRECT_URI: z.string().default(''),
-  ALLOWED_AUDIENCES: list(/,/),
-  ALLOWED_AUTHORIZED_PARTIES: list(/,/),
-  REQUIRED_SCOPES: list(/\s+/, DEFAULT_REQUIRED_SCOPES),
   GOOGLE_OAUTH_TOKEN_URL: url('https://oauth2.googleapis.com/token'),
-  GOOGLE_OAUTH_CERTS_URL: url('https://www.googleapis.com/oauth2/v1/certs'),
-  GOOGLE_OAUTH_REVOKE_URL: url('https://oauth2.googleapis.com/revoke'),
-  GOOGLE_HTTP_TIMEOUT_MS: positiveInt(10_000),
-  GOOGLE_HTTP_MAX_ATTEMPTS: positiveInt(3),
 };
 
 export function loadGoogleOAuthConfig(env: Env = process.env): GoogleOAuthConfig {
   const vars = parseEnv(shape, env);
   return {
-    clientId: vars.GOOGLE_OAUTH_CLIENT_ID,
+    ...identityFromVars(vars),
     clientSecret: resolveClientSecret(vars.GOOGLE_OAUTH_CLIENT_SECRET, vars.GOOGLE_OAUTH_CLIENT_SECRET_FILE),
     redirectUri: vars.GOOGLE_OAUTH_REDIRECT_URI.trim(),
-    allowedAudiences: vars.ALLOWED_AUDIENCES.length > 0 ? vars.ALLOWED_AUDIENCES : [vars.GOOGLE_OAUTH_CLIENT_ID],
-    allowedAuthorizedParties: vars.ALLOWED_AUTHORIZED_PARTIES,
-    requiredScopes: [...new Set(vars.REQUIRED_SCOPES.map(normaliseScope))],
     tokenUrl: vars.GOOGLE_OAUTH_TOKEN_URL,
-    certsUrl: vars.GOOGLE_OAUTH_CERTS_URL,
-    revokeUrl: vars.GOOGLE_OAUTH_REVOKE_URL,
-    httpTimeoutMs: vars.GOOGLE_HTTP_TIMEOUT_MS,
-    maxAttempts: vars.GOOGLE_HTTP_MAX_ATTEMPTS,
   };
 }
 

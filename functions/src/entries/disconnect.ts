@@ -1,11 +1,12 @@
 /** Deployed function `disconnect` (HTTP, called by the app): wiring only. */
 import { loadFirestoreConfig, loadKeySourceConfig } from '../config';
 import { toHttpFunction } from '../http/framework-adapter';
-import { createIdTokenVerifier } from '../lifecycle/authenticate';
+import { createIdTokenVerifier } from '../google/verify-id-token';
 import { createDisconnectHandler } from '../lifecycle/disconnect/disconnect-handler';
 import { revokeAtGoogle } from '../lifecycle/disconnect/revoke-at-google';
-import { createIdentityClient, interactiveRetry } from '../lifecycle/identity-client';
-import { loadIdentityConfig } from '../lifecycle/identity-config';
+import { interactiveRetryPolicy } from '../google/google-sign-in';
+import { createOAuthClient } from '../google/oauth-client';
+import { loadIdentityConfig } from '../config/google-identity-config';
 import { createLogger } from '../logging/logger';
 import { createFirestore } from '../wiring/firestore';
 import { createVaultAtStart } from '../wiring/vault';
@@ -14,8 +15,8 @@ const env = process.env;
 const identity = loadIdentityConfig(env);
 const firestore = loadFirestoreConfig(env);
 const logger = createLogger({ function: 'disconnect' });
-const google = createIdentityClient(identity);
-const retry = interactiveRetry(identity);
+const google = createOAuthClient(identity);
+const retry = interactiveRetryPolicy(identity);
 
 export const disconnect = toHttpFunction(
   createDisconnectHandler({

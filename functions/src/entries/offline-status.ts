@@ -1,9 +1,10 @@
 /** Deployed function `offlineStatus` (HTTP, called by the app): wiring only. No token key, no client secret. */
 import { loadFirestoreConfig } from '../config';
 import { toHttpFunction } from '../http/framework-adapter';
-import { createIdTokenVerifier } from '../lifecycle/authenticate';
-import { createIdentityClient, interactiveRetry } from '../lifecycle/identity-client';
-import { loadIdentityConfig } from '../lifecycle/identity-config';
+import { createIdTokenVerifier } from '../google/verify-id-token';
+import { interactiveRetryPolicy } from '../google/google-sign-in';
+import { createOAuthClient } from '../google/oauth-client';
+import { loadIdentityConfig } from '../config/google-identity-config';
 import { createStatusHandler } from '../lifecycle/status/status-handler';
 import { createLogger } from '../logging/logger';
 import { createFirestore } from '../wiring/firestore';
@@ -15,7 +16,7 @@ const logger = createLogger({ function: 'offlineStatus' });
 
 export const offlineStatus = toHttpFunction(
   createStatusHandler({
-    verifyIdToken: createIdTokenVerifier(createIdentityClient(identity), identity, interactiveRetry(identity)),
+    verifyIdToken: createIdTokenVerifier(createOAuthClient(identity), identity, interactiveRetryPolicy(identity)),
     db: createFirestore(firestore),
     collection: firestore.usersCollection,
     requiredScopes: identity.requiredScopes,

@@ -1,12 +1,13 @@
+import type { IdentityConfig } from '../config/google-identity-config';
 import type { GoogleOAuthConfig } from '../config/google-oauth-config';
 import type { GoogleSignIn } from '../exchange/exchange-auth-code';
 import { exchangeCode } from './exchange-code';
 import { createOAuthClient } from './oauth-client';
 import type { RetryPolicy } from '../retry/retry';
-import { verifyGoogleIdToken } from './verify-id-token';
+import { createIdTokenVerifier } from './verify-id-token';
 
 /** Retries inside an interactive request stay short: the app is waiting with a spinner. */
-export function interactiveRetryPolicy(config: GoogleOAuthConfig): RetryPolicy {
+export function interactiveRetryPolicy(config: IdentityConfig): RetryPolicy {
   return { maxAttempts: config.maxAttempts, baseDelayMs: 200, maxDelayMs: 2_000 };
 }
 
@@ -15,11 +16,6 @@ export function createGoogleSignIn(config: GoogleOAuthConfig, retry: RetryPolicy
   const client = createOAuthClient(config);
   return {
     exchangeCode: (code) => exchangeCode(client, code, { redirectUri: config.redirectUri, retry }),
-    verifyIdToken: (idToken) =>
-      verifyGoogleIdToken(client, idToken, {
-        audiences: config.allowedAudiences,
-        authorizedParties: config.allowedAuthorizedParties,
-        retry,
-      }),
+    verifyIdToken: createIdTokenVerifier(client, config, retry),
   };
 }

@@ -1,4 +1,5 @@
 import { OAuth2Client } from 'google-auth-library';
+import type { IdentityConfig } from '../config/google-identity-config';
 import type { GoogleOAuthConfig } from '../config/google-oauth-config';
 
 /**
@@ -7,14 +8,16 @@ import type { GoogleOAuthConfig } from '../config/google-oauth-config';
  * `withRetry`, which honours Retry-After and never retries permanent errors; two retry layers
  * would multiply attempts.
  */
-export function createOAuthClient(config: GoogleOAuthConfig): OAuth2Client {
+export function createOAuthClient(config: IdentityConfig | GoogleOAuthConfig): OAuth2Client {
+  // Functions that only verify ID tokens and revoke grants are never given the client secret.
+  const secret = 'clientSecret' in config ? { clientSecret: config.clientSecret } : {};
   const client = new OAuth2Client({
     clientId: config.clientId,
-    clientSecret: config.clientSecret,
+    ...secret,
     // Node's own fetch: gaxios would otherwise import node-fetch dynamically on first use.
     transporterOptions: { timeout: config.httpTimeoutMs, fetchImplementation: fetch },
     endpoints: {
-      oauth2TokenUrl: config.tokenUrl,
+      ...('tokenUrl' in config ? { oauth2TokenUrl: config.tokenUrl } : {}),
       oauth2RevokeUrl: config.revokeUrl,
       oauth2FederatedSignonPemCertsUrl: config.certsUrl,
     },

@@ -1,5 +1,6 @@
 import type { OAuth2Client, TokenPayload } from 'google-auth-library';
 import { AppError } from '../errors/app-error';
+import type { IdentityConfig } from '../config/google-identity-config';
 import { readHttpFailure } from './http-failure';
 import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
 
@@ -13,6 +14,15 @@ export interface GoogleIdentity {
   familyName: string | undefined;
   picture: string | undefined;
   locale: string | undefined;
+}
+
+/** Checks a Google ID token and says whose it is; throws `invalid_id_token` (401) otherwise. */
+export type IdTokenVerifier = (idToken: string) => Promise<GoogleIdentity>;
+
+/** Exactly the exchange's checks: signature by kid, iss, aud in ALLOWED_AUDIENCES, azp when configured, exp/iat. */
+export function createIdTokenVerifier(client: OAuth2Client, config: IdentityConfig, retry: RetryPolicy): IdTokenVerifier {
+  return (idToken) =>
+    verifyGoogleIdToken(client, idToken, { audiences: config.allowedAudiences, authorizedParties: config.allowedAuthorizedParties, retry });
 }
 
 export interface IdTokenPolicy {

@@ -1,18 +1,6 @@
-import type { OAuth2Client } from 'google-auth-library';
 import { AppError } from '../errors/app-error';
-import { type GoogleIdentity, verifyGoogleIdToken } from '../google/verify-id-token';
+import type { GoogleIdentity, IdTokenVerifier } from '../google/verify-id-token';
 import type { HttpRequest } from '../http/types';
-import type { RetryPolicy } from '../retry/retry';
-import type { IdentityConfig } from './identity-config';
-
-/** Checks a Google ID token and says whose it is; throws `invalid_id_token` (401) otherwise. */
-export type IdTokenVerifier = (idToken: string) => Promise<GoogleIdentity>;
-
-/** Exactly the exchange's checks: signature by kid, iss, aud in ALLOWED_AUDIENCES, azp when configured, exp/iat. */
-export function createIdTokenVerifier(client: OAuth2Client, config: IdentityConfig, retry: RetryPolicy): IdTokenVerifier {
-  return (idToken) =>
-    verifyGoogleIdToken(client, idToken, { audiences: config.allowedAudiences, authorizedParties: config.allowedAuthorizedParties, retry });
-}
 
 /** Google ID tokens are about 1 KB; anything far larger is not one and is not worth parsing. */
 export const MAX_ID_TOKEN_LENGTH = 4096;

@@ -2,8 +2,9 @@ import { Timestamp } from '@google-cloud/firestore';
 import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
 import { disconnectUser, type DisconnectDeps } from '../../../functions/src/lifecycle/disconnect/disconnect-user';
 import { revokeAtGoogle } from '../../../functions/src/lifecycle/disconnect/revoke-at-google';
-import { createIdentityClient, interactiveRetry } from '../../../functions/src/lifecycle/identity-client';
-import { loadIdentityConfig } from '../../../functions/src/lifecycle/identity-config';
+import { interactiveRetryPolicy } from '../../../functions/src/google/google-sign-in';
+import { createOAuthClient } from '../../../functions/src/google/oauth-client';
+import { loadIdentityConfig } from '../../../functions/src/config/google-identity-config';
 import { createLogger } from '../../../functions/src/logging/logger';
 import { LeaseStore } from '../../../functions/src/offline/work/lease-store';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
@@ -17,12 +18,12 @@ describe('disconnect racing a worker', () => {
   beforeAll(async () => {
     h = await startOfflineHarness('disconnect-race');
     const identity = loadIdentityConfig(h.env);
-    const google = createIdentityClient(identity);
+    const google = createOAuthClient(identity);
     deps = {
       db: h.db,
       collection: 'users',
       vault: h.vault,
-      revoke: revokeAtGoogle(google, interactiveRetry(identity)),
+      revoke: revokeAtGoogle(google, interactiveRetryPolicy(identity)),
       now: () => new Date(),
       logger: createLogger({}, () => {}),
     };

@@ -2,7 +2,8 @@ import { AppError } from '../../errors/app-error';
 import { requireBodyWithin, requireCsrfHeader, requireMethod } from '../../http/request-guards';
 import type { HttpHandler } from '../../http/types';
 import { storageFailure } from '../../users/storage-failure';
-import { authenticateUser, type IdTokenVerifier } from '../authenticate';
+import type { IdTokenVerifier } from '../../google/verify-id-token';
+import { authenticateUser } from '../authenticate';
 import { type DisconnectDeps, disconnectUser } from './disconnect-user';
 
 export interface DisconnectHandlerDeps extends DisconnectDeps {

@@ -2,7 +2,8 @@ import { AppError } from '../../errors/app-error';
 import { requireMethod } from '../../http/request-guards';
 import type { HttpHandler } from '../../http/types';
 import { storageFailure } from '../../users/storage-failure';
-import { authenticateUser, type IdTokenVerifier } from '../authenticate';
+import type { IdTokenVerifier } from '../../google/verify-id-token';
+import { authenticateUser } from '../authenticate';
 import { type OfflineStatusDeps, readOfflineStatus } from './offline-status';
 
 export interface StatusHandlerDeps extends OfflineStatusDeps {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../functions/src/config';
-import { loadIdentityConfig } from '../../../functions/src/lifecycle/identity-config';
+import { loadIdentityConfig } from '../../../functions/src/config/google-identity-config';
 
 describe('loadIdentityConfig', () => {
   const CLIENT = 'web.apps.googleusercontent.com';

@@ -1,12 +1,17 @@
-import { DEFAULT_REQUIRED_SCOPES } from '../config/google-oauth-config';
-import { type Env, list, parseEnv, positiveInt, requiredString, url } from '../config/env-schema';
+import { type Env, list, parseEnv, positiveInt, requiredString, url } from './env-schema';
 import { normaliseScope } from '../google/scopes';
 
+export const DEFAULT_REQUIRED_SCOPES = [
+  'openid',
+  'email',
+  'profile',
+  'https://www.googleapis.com/auth/drive.appdata',
+] as const;
+
 /**
- * What `disconnect` and `offlineStatus` need to know about Google: how to verify the app's ID
- * token (the same variables, defaults and rules as the exchange) and where to revoke a grant.
- * Unlike the exchange they never present the client secret, so they are not given it: their
- * service accounts need no access to it.
+ * How to recognise the app's users: verifying their Google ID tokens and revoking their grants.
+ * Every function that authenticates a user reads these; only the ones that exchange or refresh
+ * tokens add the client secret (GoogleOAuthConfig), so the others' accounts never need it.
  */
 export interface IdentityConfig {
   clientId: string;
@@ -16,11 +21,13 @@ export interface IdentityConfig {
   requiredScopes: string[];
   certsUrl: string;
   revokeUrl: string;
+  /** Per-attempt timeout for every call to Google's OAuth endpoints. */
   httpTimeoutMs: number;
+  /** Attempts for transient failures (5xx, 429, network) before giving up. */
   maxAttempts: number;
 }
 
-const shape = {
+export const identityShape = {
   GOOGLE_OAUTH_CLIENT_ID: requiredString(),
   ALLOWED_AUDIENCES: list(/,/),
   ALLOWED_AUTHORIZED_PARTIES: list(/,/),
@@ -31,8 +38,9 @@ const shape = {
   GOOGLE_HTTP_MAX_ATTEMPTS: positiveInt(3),
 };
 
-export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
-  const vars = parseEnv(shape, env);
+type IdentityVars = ReturnType<typeof parseEnv<typeof identityShape>>;
+
+export function identityFromVars(vars: IdentityVars): IdentityConfig {
   return {
     clientId: vars.GOOGLE_OAUTH_CLIENT_ID,
     allowedAudiences: vars.ALLOWED_AUDIENCES.length > 0 ? vars.ALLOWED_AUDIENCES : [vars.GOOGLE_OAUTH_CLIENT_ID],
@@ -43,4 +51,8 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
     httpTimeoutMs: vars.GOOGLE_HTTP_TIMEOUT_MS,
     maxAttempts: vars.GOOGLE_HTTP_MAX_ATTEMPTS,
   };
+}
+
+export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
+  return identityFromVars(parseEnv(identityShape, env));
 }

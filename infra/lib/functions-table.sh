@@ -22,7 +22,7 @@ readonly FUNCTION_TABLE='
 # name               trigger access    memory cpu   timeout concurrency max-instances needs
 exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret
 dispatchOfflineWork  http    scheduler 256Mi  1     300s    1           1             firestore,publish
-runOfflineWork       topic   eventarc  1Gi    1     540s    1           10            firestore,token-key,client-secret
+runOfflineWork       topic   eventarc  1Gi    1     540s    4           10            firestore,token-key,client-secret
 disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key
 offlineStatus        http    public    256Mi  1     30s     80          10            firestore
 riscReceiver         http    public    256Mi  1     30s     80          5             firestore

@@ -53,7 +53,9 @@ export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
 }
 
 const workerShape = {
-  WORKER_CONCURRENCY: positiveInt(8),
+  // Users one worker instance runs at once, across all its messages. A run mostly waits on Google
+  // (a handful of calls), so this is set for latency; memory is bounded by the photo job's budget.
+  WORKER_CONCURRENCY: positiveInt(32),
   OFFLINE_WORK_INTERVAL: positiveInt(3600),
   LEASE_SECONDS: positiveInt(DEFAULT_LEASE_SECONDS),
   WORKER_TIMEOUT_SECONDS: positiveInt(DEFAULT_WORKER_TIMEOUT_SECONDS),

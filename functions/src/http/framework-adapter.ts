@@ -1,6 +1,7 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { AppError, isAppError } from '../errors/app-error';
 import { describeError, type Logger } from '../logging/logger';
+import { leaveFrameworkDomain } from '../wiring/framework-domain';
 import { errorReply } from './error-reply';
 import type { HttpHandler, HttpReply, HttpRequest } from './types';
 import { installBodyParserErrorReplies } from './body-parser-errors';
@@ -13,6 +14,7 @@ import { send } from './send-reply';
  */
 export function toHttpFunction(handler: HttpHandler, logger: Logger): HttpFunction {
   return async (req: Request, res: Response) => {
+    leaveFrameworkDomain();
     installBodyParserErrorReplies(req.app, logger);
     const reply = await handler(toHttpRequest(req)).catch((error: unknown) => replyForFailure(error, logger));
     send(res, reply);

@@ -1,4 +1,4 @@
-import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
+import { type DocumentReference, FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error';
 import type { GoogleIdentity } from '../google/verify-id-token';
 import type { SealedToken } from '../tokens/vault';
@@ -18,9 +18,9 @@ export interface ConnectUserInput {
 
 export interface UserRepository {
   /**
-   * Records a successful sign-in in one transaction, so concurrent exchanges for the same user
-   * leave one consistent document. Throws `reconsent_required` when there is no refresh token
-   * to keep: nothing is written then.
+   * Records a successful sign-in: a new user with one write, an existing one in a transaction, so
+   * concurrent exchanges for the same user leave one consistent document. Throws
+   * `reconsent_required` when there is no refresh token to keep: nothing is written then.
    */
   connect(input: ConnectUserInput): Promise<UserRecord>;
   get(userId: string): Promise<UserRecord | undefined>;
@@ -31,6 +31,12 @@ export function createUserRepository(db: Firestore, collection: string): UserRep
   return {
     async connect(input) {
       const ref = users.doc(input.identity.sub);
+      // A first sign-in (how a refresh token usually arrives) costs one write instead of a
+      // transaction's read and commit: `create` only succeeds when the user is new.
+      if (input.refreshToken) {
+        const record = connectedRecord(input, undefined);
+        if (await createIfNew(ref, record)) return record;
+      }
       return db.runTransaction(async (tx) => {
         const existing = (await tx.get(ref)).data() as UserRecord | undefined;
         const keepsStoredToken = existing?.status === 'active' && existing.refreshToken !== undefined;
@@ -62,6 +68,17 @@ export function createUserRepository(db: Firestore, collection: string): UserRep
       return (await users.doc(userId).get()).data() as UserRecord | undefined;
     },
   };
+}
+
+/** False when the document already exists (gRPC ALREADY_EXISTS): the caller updates it instead. */
+async function createIfNew(ref: DocumentReference, record: UserRecord): Promise<boolean> {
+  try {
+    await ref.create(record);
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 6) return false;
+    throw error;
+  }
 }
 
 function connectedRecord(input: ConnectUserInput, existing: UserRecord | undefined): UserRecord {

@@ -9,7 +9,7 @@ describe('offline configuration', () => {
   });
 
   it('defaults the lease to the worker timeout plus a margin and refuses a shorter one', () => {
-    expect(loadWorkerConfig({})).toMatchObject({ timeoutSeconds: 540, leaseSeconds: 600, concurrency: 8, intervalSeconds: 3600 });
+    expect(loadWorkerConfig({})).toMatchObject({ timeoutSeconds: 540, leaseSeconds: 600, concurrency: 32, intervalSeconds: 3600 });
     expect(() => loadWorkerConfig({ LEASE_SECONDS: '300' })).toThrow(/LEASE_SECONDS must be longer than WORKER_TIMEOUT_SECONDS/);
     expect(() => loadWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
   });

@@ -1,5 +1,6 @@
 import type { drive_v3 } from '@googleapis/drive';
 import { isDriveCallError } from '../../drive/drive-call';
+import { type FailureClass, RetriesExhaustedError, type RetryPolicy, withRetry } from '../../retry/retry';
 import { enhancePhoto, type EnhanceOptions } from '../../photos/enhance';
 import { isUnsupportedImageError } from '../../photos/unsupported-image-error';
 import { downloadFile, findResultOf, setAppProperties, uploadResult } from './drive-photos';
@@ -11,6 +12,9 @@ export interface EnhanceOneSettings {
   maxSourceBytes: number;
   enhance: EnhanceOptions;
 }
+
+/** Like the Drive client's own retries of idempotent calls (drive-client.ts). */
+const UPLOAD_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /**
  * Enhances one source photo, exactly once however often it is attempted:
@@ -33,7 +37,7 @@ export async function enhanceOne(
     if (download.kind === 'too_large') return 'too_large';
     const enhanced = await enhanceOrMarkUnsupported(drive, source.id, download.data, settings.enhance);
     if (enhanced === undefined) return 'unsupported';
-    const resultId = await uploadResult(drive, source.id, enhancedFileName(source.name), enhanced);
+    const resultId = await uploadExactlyOnce(drive, source.id, enhancedFileName(source.name), enhanced);
     await markEnhanced(drive, source.id, resultId);
     return 'enhanced';
   } catch (error) {
@@ -55,6 +59,30 @@ async function enhanceOrMarkUnsupported(
     await setAppProperties(drive, sourceId, { [APP_PROPERTY.enhanceError]: error.code });
     return undefined;
   }
+}
+
+/**
+ * files.create is a POST, which the Drive client never retries (a create that failed may still
+ * have happened). A transient failure is retried here instead, after looking again for a result
+ * made from this source, so a create that did happen is found and used, never made twice. Without
+ * this, one 5xx or 429 on the upload failed the user's whole run.
+ */
+async function uploadExactlyOnce(drive: drive_v3.Drive, sourceId: string, name: string, jpeg: Buffer): Promise<string> {
+  try {
+    return await withRetry(
+      async (attempt) => (attempt > 1 ? await findResultOf(drive, sourceId) : undefined) ?? uploadResult(drive, sourceId, name, jpeg),
+      transientDriveFailure,
+      UPLOAD_RETRY,
+    );
+  } catch (error) {
+    // The Drive failure itself, so the run reports rate_limited / unavailable with its Retry-After.
+    throw error instanceof RetriesExhaustedError ? error.lastError : error;
+  }
+}
+
+function transientDriveFailure(error: unknown): FailureClass {
+  if (!isDriveCallError(error) || !error.failure.transient) return { kind: 'permanent' };
+  return error.failure.retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs: error.failure.retryAfterMs };
 }
 
 function markEnhanced(drive: drive_v3.Drive, sourceId: string, resultId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { createLanes } from '../../concurrency/lanes';
 import type { Logger } from '../../logging/logger';
+import { leaveFrameworkDomain } from '../../wiring/framework-domain';
 import { decodeWorkMessage } from '../work-message';
 import { runBatch } from './run-batch';
 import type { RunUserDeps } from './run-user';
@@ -26,6 +27,7 @@ export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Lo
   // One set of lanes per instance: messages handled at the same time share WORKER_CONCURRENCY.
   const lanes = createLanes(deps.config.concurrency);
   return async (event: CloudEvent<MessagePublishedData>): Promise<void> => {
+    leaveFrameworkDomain();
     const started = deps.now().getTime();
     const data = event.data?.message?.data;
     const message = typeof data === 'string' ? decodeWorkMessage(Buffer.from(data, 'base64')) : undefined;

@@ -1,0 +1,33 @@
+export const SUITES = ['cold-start', 'exchange-load', 'exchange-abuse', 'offline-work', 'image-pipeline', 'dispatcher'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+export interface BenchArgs {
+  quick: boolean;
+  suites: SuiteName[];
+  out: string | undefined;
+}
+
+export const USAGE = `npm run bench -- [--quick] [--only=${SUITES.join(',')}] [--out=FILE]
+  --quick   fewer samples and smaller loads: a smoke run in about 3 minutes (numbers indicative only)
+  --only    run just these suites (comma-separated)
+  --out     where to write the JSON results (default bench/results/latest.json)`;
+
+export class UsageError extends Error {}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = { quick: false, suites: [...SUITES], out: undefined };
+  for (const arg of argv) {
+    if (arg === '--quick') args.quick = true;
+    else if (arg.startsWith('--only=')) args.suites = parseSuites(arg.slice('--only='.length));
+    else if (arg.startsWith('--out=')) args.out = arg.slice('--out='.length);
+    else throw new UsageError(`unknown argument ${arg}`);
+  }
+  return args;
+}
+
+function parseSuites(list: string): SuiteName[] {
+  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(SUITES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new UsageError(`unknown suite(s): ${unknown.join(', ') || '(none given)'}`);
+  return names as SuiteName[];
+}

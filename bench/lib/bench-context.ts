@@ -1,0 +1,10 @@
+import type { SandboxGoogle } from '../../sandbox/src/server';
+
+/** What the bench runner hands every suite. */
+export interface BenchContext {
+  /** `--quick`: fewer samples and smaller loads, for a smoke run (numbers are indicative only). */
+  quick: boolean;
+  /** Sandbox Google, in this process, knowing the test OAuth client. */
+  sandbox: SandboxGoogle;
+  log(line: string): void;
+}

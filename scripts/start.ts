@@ -5,7 +5,7 @@
  */
 import { LOCAL_PROJECT } from './lib/local-env';
 import { startLocalStack } from './lib/local-stack';
-import { functionUrl, readStackLayout } from './lib/stack-layout';
+import { functionUrl, LOCAL_FUNCTIONS, readStackLayout } from './lib/stack-layout';
 import { printWalkthrough } from './lib/walkthrough';
 
 async function main(): Promise<void> {
@@ -31,6 +31,9 @@ async function main(): Promise<void> {
     exchangeUrl: functionUrl(layout, 'exchangeAuthCode'),
     dispatcherUrl: functionUrl(layout, 'dispatchOfflineWork'),
     workerUrl: functionUrl(layout, 'runOfflineWork'),
+    others: Object.fromEntries(
+      LOCAL_FUNCTIONS.filter((name) => !['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork'].includes(name)).map((name) => [name, functionUrl(layout, name)]),
+    ),
     projectId: LOCAL_PROJECT,
     scheduleSeconds,
   });

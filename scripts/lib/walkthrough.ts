@@ -5,6 +5,8 @@ export interface WalkthroughUrls {
   exchangeUrl: string;
   dispatcherUrl: string;
   workerUrl: string;
+  /** The other functions (disconnect, offlineStatus, riscReceiver, rewrapTokens) by name. */
+  others: Readonly<Record<string, string>>;
   projectId: string;
   scheduleSeconds: number;
 }
@@ -18,6 +20,7 @@ The local stack is running:
   exchangeAuthCode     ${urls.exchangeUrl}
   dispatchOfflineWork  ${urls.dispatcherUrl}   (POSTed by the local scheduler every ${urls.scheduleSeconds} s)
   runOfflineWork       ${urls.workerUrl}   (Pub/Sub push from topic offline-work)
+${Object.entries(urls.others).map(([name, url]) => `  ${name.padEnd(20)} ${url}`).join('\n')}
   sandbox Google       ${urls.sandboxUrl}   (token, certs, revoke, Drive v3, admin API)
   Firestore emulator   ${urls.firestore}
   Pub/Sub emulator     ${urls.pubsub}

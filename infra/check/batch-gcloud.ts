@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classifyGcloudOutput } from './gcloud-verdict';
-import type { GcloudCheck } from './offline-gcloud';
+import { emptyGcloudEnv, type GcloudCheck } from './offline-gcloud';
 import { REPO_ROOT } from './run-script';
 
 const DRIVER = join(__dirname, 'gcloud_batch.py');
@@ -24,7 +24,9 @@ export async function checkWithGcloudBatch(commands: readonly (readonly string[]
   }
   const workDir = mkdtempSync(join(tmpdir(), 'gcloud-batch-'));
   try {
-    const env = emptyGcloudEnv(join(workDir, 'config'));
+    const configDir = join(workDir, 'config');
+    mkdirSync(configDir);
+    const env = emptyGcloudEnv(configDir);
     const sdk = await locateSdk(env);
     const commandsFile = join(workDir, 'commands.jsonl');
     writeFileSync(commandsFile, commands.map((argv) => JSON.stringify(argv.slice(1))).join('\n'));
@@ -40,17 +42,6 @@ export async function checkWithGcloudBatch(commands: readonly (readonly string[]
   }
 }
 
-function emptyGcloudEnv(configDir: string): NodeJS.ProcessEnv {
-  mkdirSync(configDir);
-  return {
-    PATH: process.env.PATH,
-    HOME: configDir,
-    CLOUDSDK_CONFIG: configDir,
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
-  };
-}
 
 /** The interpreter and SDK root the installed `gcloud` uses, as it reports them. */
 async function locateSdk(env: NodeJS.ProcessEnv): Promise<SdkLocation> {

@@ -25,14 +25,7 @@ export interface OfflineGcloud {
  */
 export function offlineGcloud(options: { executable?: string; timeoutMs?: number } = {}): OfflineGcloud {
   const configDir = mkdtempSync(join(tmpdir(), 'gcloud-offline-'));
-  const env = {
-    PATH: process.env.PATH,
-    HOME: configDir,
-    CLOUDSDK_CONFIG: configDir,
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
-  };
+  const env = emptyGcloudEnv(configDir);
   const executable = options.executable ?? 'gcloud';
   const timeout = options.timeoutMs ?? 30_000;
   return {
@@ -51,5 +44,17 @@ export function offlineGcloud(options: { executable?: string; timeoutMs?: number
     dispose() {
       rmSync(configDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** gcloud with no account, no prompts and no network chatter: configuration lives in `configDir` only. */
+export function emptyGcloudEnv(configDir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: configDir,
+    CLOUDSDK_CONFIG: configDir,
+    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
+    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
   };
 }

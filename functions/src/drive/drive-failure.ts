@@ -25,7 +25,7 @@ export interface DriveFailure {
 export function classifyDriveFailure(error: unknown): DriveFailure {
   const readable = withJsonBody(error);
   const failure = readHttpFailure(readable);
-  const transient = classifyGoogleFailure(readable).kind === 'transient' || isTimeout(error);
+  const transient = classifyGoogleFailure(readable).kind === 'transient';
   return {
     code: codeFor(failure.status, transient),
     transient,
@@ -41,16 +41,6 @@ function codeFor(status: number | undefined, transient: boolean): DriveFailureCo
   if (status === 404) return 'not_found';
   if (status === 403) return 'forbidden';
   return 'rejected';
-}
-
-/**
- * gaxios reports its own per-attempt timeout as an Error with `code: 'TimeoutError'` (its name is
- * plain "Error"), which the shared Google classifier does not count as a network failure.
- */
-function isTimeout(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const causeName = (error.cause as { name?: unknown } | undefined)?.name;
-  return (error as { code?: unknown }).code === 'TimeoutError' || error.name === 'TimeoutError' || causeName === 'TimeoutError';
 }
 
 /**

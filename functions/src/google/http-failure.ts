@@ -25,7 +25,8 @@ export function readHttpFailure(error: unknown): HttpFailure {
   };
 }
 
-const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+// `TimeoutError` is the code gaxios gives its own per-attempt timeout.
+const TRANSPORT_CODES = new Set(['TimeoutError', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 /** A request that got no answer (refused, reset, timed out) rather than a bug in our own code. */
 function isTransportFailure(error: unknown): boolean {
@@ -33,6 +34,7 @@ function isTransportFailure(error: unknown): boolean {
   // gaxios wraps every failure without a response (refused, reset, aborted by its timeout).
   if (error instanceof GaxiosError) return true;
   if (error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'fetch failed') return true;
+  if ((error.cause as { name?: unknown } | undefined)?.name === 'TimeoutError') return true;
   const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && TRANSPORT_CODES.has(code);
 }

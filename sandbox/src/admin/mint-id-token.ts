@@ -1,5 +1,5 @@
 import { idTokenClaims } from '../id-tokens/id-token-claims';
-import { signRs256Jwt } from '../id-tokens/jwt';
+import { signRs256Jwt, withClaimOverrides } from '../id-tokens/jwt';
 import { createSigningKey, type SigningKey, type SigningKeyRing } from '../id-tokens/signing-keys';
 import { OPENID, USERINFO_EMAIL, USERINFO_PROFILE } from '../oauth/scopes';
 import { completeProfile } from '../oauth/user-profile';
@@ -33,7 +33,7 @@ export class IdTokenMinter {
       authorizedParty: audience,
       nowMs: this.now(),
     });
-    const claims = applyOverrides(base, request.claims ?? {});
+    const claims = withClaimOverrides(base, request.claims ?? {});
     const key = request.signWith === 'foreign' ? await this.foreign() : this.keys.current;
     return signRs256Jwt(claims, { kid: request.kid ?? this.keys.current.kid, privateKey: key.privateKey });
   }
@@ -42,13 +42,4 @@ export class IdTokenMinter {
     this.foreignKey ??= createSigningKey(this.now());
     return this.foreignKey;
   }
-}
-
-function applyOverrides(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  const claims = { ...base };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (value === null) delete claims[name];
-    else claims[name] = value;
-  }
-  return claims;
 }

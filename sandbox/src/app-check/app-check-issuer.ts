@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseAdminInput } from '../admin/admin-schemas';
+import { withClaimOverrides } from '../id-tokens/jwt';
 import { createSigningKey, publicJwk, type PublicJwk, type SigningKey } from '../id-tokens/signing-keys';
 import { signAppCheckJwt } from './app-check-jwt';
 import { type MintAppCheckTokenInput, mintAppCheckTokenSchema } from './app-check-schemas';
@@ -38,7 +39,7 @@ export class AppCheckIssuer {
     const request = parseAdminInput(mintAppCheckTokenSchema, input);
     const issuedAt = Math.floor(this.now() / 1000);
     const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-    const claims = withOverrides(
+    const claims = withClaimOverrides(
       {
         sub: request.appId ?? DEFAULT_APP_ID,
         aud: [`projects/${this.project.projectNumber}`, `projects/${this.project.projectId}`],
@@ -66,13 +67,4 @@ export class AppCheckIssuer {
     this.foreignKey ??= createSigningKey(this.now());
     return this.foreignKey;
   }
-}
-
-function withOverrides(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  const claims = { ...base };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (value === null) delete claims[name];
-    else claims[name] = value;
-  }
-  return claims;
 }

@@ -16,3 +16,13 @@ export function accessTokenHash(accessToken: string): string {
   const digest = createHash('sha256').update(accessToken, 'ascii').digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
+
+/** Claims for test tokens: `overrides` set claims, and a `null` override removes one. */
+export function withClaimOverrides(base: Record<string, unknown>, overrides: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const claims = { ...base };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === null) delete claims[name];
+    else claims[name] = value;
+  }
+  return claims;
+}

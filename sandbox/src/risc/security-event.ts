@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { withClaimOverrides } from '../id-tokens/jwt';
 import { eventTypeUri } from './event-types';
 import { type TokenIdentifierAlg, tokenIdentifier } from './token-identifier';
 
@@ -39,18 +40,14 @@ export interface EventAddressing {
 
 /** The claims Google's Security Event Tokens carry: iss, aud, iat, jti and one event; no exp. */
 export function securityEventClaims(input: ParsedEvent, addressing: EventAddressing): Record<string, unknown> {
-  const claims: Record<string, unknown> = {
+  const base: Record<string, unknown> = {
     iss: addressing.issuer,
     aud: addressing.audience,
     iat: Math.floor(addressing.nowMs / 1000),
     jti: randomBytes(16).toString('hex'),
     events: { [eventTypeUri(input.event)]: eventPayload(input, addressing) },
   };
-  for (const [name, value] of Object.entries(input.claims ?? {})) {
-    if (value === null) delete claims[name];
-    else claims[name] = value;
-  }
-  return claims;
+  return withClaimOverrides(base, input.claims ?? {});
 }
 
 function eventPayload(input: ParsedEvent, addressing: EventAddressing): Record<string, unknown> {

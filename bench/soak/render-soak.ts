@@ -1,15 +1,15 @@
-import type { SoakReport } from './run-soak';
+import { revokedPerKind, type SoakReport } from './run-soak';
 import { markdownTable } from '../lib/table';
 
 /** The soak's printed verdict: what it did, then every violation (or that there were none). */
 export function renderSoakReport(report: SoakReport): string {
   const { config, stats } = report;
   const summary = markdownTable(
-    ['users', 'revoked', 'chaos s', 'SIGKILLs', 'push deliveries', 'redeliveries', 'messages finished twice', 'runs done', 'runs failed (retried)', 'skipped (stale dispatch or lease held)', 'faults injected', 'token refreshes', 'settled after s'],
+    ['users', 'revoked (fresh access token / at refresh)', 'chaos s', 'SIGKILLs', 'push deliveries', 'redeliveries', 'messages finished twice', 'runs done', 'runs failed (retried)', 'skipped (stale dispatch or lease held)', 'faults injected', 'token refreshes', 'settled after s'],
     [
       [
         config.users,
-        Math.max(1, Math.round(config.users * config.revokedShare)),
+        `${revokedPerKind(config)} / ${revokedPerKind(config)}`,
         config.chaosSeconds,
         stats.kills,
         stats.deliveries,
@@ -26,7 +26,7 @@ export function renderSoakReport(report: SoakReport): string {
   );
   const checks = [
     'every active user\'s photos each have exactly one enhanced result',
-    'every active user is still active; every invalid_grant user is reauth_required with no token left',
+    'every active user is still active; every revoked user (fresh access token or not) is reauth_required with no token left and no work done',
     'no lease held beyond its expiry',
     `no plaintext token in any of ${stats.documentsScanned} Firestore documents`,
     `no token in any of ${stats.logLines} log lines`,

@@ -58,7 +58,7 @@ export async function runSoak(config: SoakConfig, log: (line: string) => void): 
   const started = Date.now();
   const random = seededRandom(config.seed);
   const emulators = await useEmulators();
-  const sandbox = await startTestSandbox({ random: seededRandom(config.seed + 1), accessTokenLifetimeSeconds: 240 });
+  const sandbox = await startTestSandbox({ random: seededRandom(config.seed + 1) });
   const lines: { fn: string; line: string }[] = [];
   let pushes: PushCounter | undefined;
   const stack = await startOfflineStack(sandbox, {
@@ -76,13 +76,16 @@ export async function runSoak(config: SoakConfig, log: (line: string) => void): 
   let faults: { stop(): void } | undefined;
   try {
     const subs = Array.from({ length: config.users }, (_, i) => `soak-${i}`);
-    await signInUsers(sandbox, stack.exchange.url, subs, 16);
-    await scanner.learnStoredTokens(db, vault, subs);
     const cohorts = chooseCohorts(subs, config, random);
+    // The live-revoked users keep Google's hour-long first access token, so their first run reuses it.
+    await signInUsers(sandbox, stack.exchange.url, cohorts.revokedLive, 16);
+    sandbox.admin.setAccessTokenLifetime(config.accessTokenLifetimeSeconds);
+    await signInUsers(sandbox, stack.exchange.url, subs.filter((sub) => !cohorts.revokedLive.includes(sub)), 16);
+    await scanner.learnStoredTokens(db, vault, subs);
     const photo = await testPhoto(64, 48, { seed: config.seed });
     for (const sub of subs) for (let p = 0; p < config.photosPerUser; p += 1) sandbox.drive.putFile(sub, { name: `photo-${p}.jpg`, mimeType: 'image/jpeg', content: photo });
     for (const sub of cohorts.revoked) sandbox.admin.revokeGrant(sub);
-    log(`${config.users} users signed in (${cohorts.revoked.length} about to meet invalid_grant); chaos for ${config.chaosSeconds} s`);
+    log(`${config.users} users signed in; ${cohorts.revoked.length} grants revoked (${cohorts.revokedLive.length} with a fresh access token); chaos for ${config.chaosSeconds} s`);
 
     faults = startFaults(sandbox, config, random);
     scheduler = startLocalScheduler(stack.dispatcher.url, config.schedulerTickSeconds, () => undefined);
@@ -140,16 +143,21 @@ export async function runSoak(config: SoakConfig, log: (line: string) => void): 
   }
 }
 
-/** At least one revoked user; the rest stay active. */
+/** At least one user revoked with a fresh access token and one revoked before a refresh; the rest stay active. */
 function chooseCohorts(subs: readonly string[], config: SoakConfig, random: () => number): SoakCohorts {
-  const revokedCount = Math.max(1, Math.round(subs.length * config.revokedShare));
+  const perKind = revokedPerKind(config);
   const shuffled = [...subs];
   for (let i = shuffled.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
   }
-  const revoked = new Set(shuffled.slice(0, revokedCount));
-  return { active: subs.filter((sub) => !revoked.has(sub)), revoked: [...revoked] };
+  const revoked = new Set(shuffled.slice(0, 2 * perKind));
+  return { active: subs.filter((sub) => !revoked.has(sub)), revoked: [...revoked], revokedLive: shuffled.slice(0, perKind) };
+}
+
+/** Users revoked with a fresh access token, and as many again revoked before a refresh. */
+export function revokedPerKind(config: SoakConfig): number {
+  return Math.max(1, Math.round((config.users * config.revokedShare) / 2));
 }
 
 /** Polls until nothing is left to converge (photos, revoked users, leases); undefined if the time ran out. */

@@ -8,7 +8,10 @@ export interface Violation {
 
 export interface SoakCohorts {
   active: readonly string[];
+  /** Every user whose grant Google revoked... */
   revoked: readonly string[];
+  /** ...and those of them whose cached access token was still fresh when it happened. */
+  revokedLive: readonly string[];
 }
 
 /** Each active user's photos each have exactly one enhanced result, and no result lacks its photo. */
@@ -36,13 +39,19 @@ export function checkActiveUsers(state: SoakState, cohorts: SoakCohorts): Violat
     .map((sub) => ({ check: 'active users', detail: `${sub} is ${state.users.get(sub)?.status ?? 'missing'}` }));
 }
 
-/** Every user Google said invalid_grant for is reauth_required, with no token left. */
+/**
+ * Every user whose grant Google revoked is reauth_required with no token left, and nothing was done
+ * for them after it (the revocation came before their first run), however the worker learnt of it.
+ */
 export function checkRevokedUsers(state: SoakState, cohorts: SoakCohorts): Violation[] {
   const violations: Violation[] = [];
   for (const sub of cohorts.revoked) {
     const user = state.users.get(sub);
-    if (user?.status !== 'reauth_required') violations.push({ check: 'revoked users', detail: `${sub} is ${user?.status ?? 'missing'}, not reauth_required` });
-    if (user?.refreshToken || user?.accessToken) violations.push({ check: 'revoked users', detail: `${sub} still has a stored token` });
+    const how = cohorts.revokedLive.includes(sub) ? 'revoked with a fresh access token' : 'revoked before a refresh';
+    if (user?.status !== 'reauth_required') violations.push({ check: 'revoked users', detail: `${sub} (${how}) is ${user?.status ?? 'missing'}, not reauth_required` });
+    if (user?.refreshToken || user?.accessToken) violations.push({ check: 'revoked users', detail: `${sub} (${how}) still has a stored token` });
+    const results = state.files(sub).filter((f) => f.appProperties?.derivedFrom).length;
+    if (results > 0) violations.push({ check: 'revoked users', detail: `${sub} (${how}) got ${results} enhanced result(s) after the revocation` });
   }
   return violations;
 }

@@ -9,8 +9,14 @@ export interface SoakConfig {
   /** Photos each user starts with (at least 1), and how many users get one more mid-chaos. */
   photosPerUser: number;
   lateUploadShare: number;
-  /** Share of users whose grant Google revokes (invalid_grant on their next refresh); at least one user. */
+  /**
+   * Share of users whose grant Google revokes before the chaos, with all its access tokens. Half of
+   * them still hold a fresh cached access token (Drive's 401 is the first sign, then invalid_grant),
+   * half are due for a refresh (invalid_grant before any Drive call); at least one of each.
+   */
   revokedShare: number;
+  /** Lifetime of the access tokens the sandbox issues, except the live-revoked users' first one (3600 s, as Google). */
+  accessTokenLifetimeSeconds: number;
   /** Faults, kills and redelivery run this long... */
   chaosSeconds: number;
   /** ...then the soak waits at most this long (faults still on, no more kills) for every user to settle. */
@@ -39,7 +45,8 @@ export const FULL_SOAK: SoakConfig = {
   users: 500,
   photosPerUser: 2,
   lateUploadShare: 0.2,
-  revokedShare: 0.02,
+  revokedShare: 0.05,
+  accessTokenLifetimeSeconds: 240,
   chaosSeconds: 210,
   settleSeconds: 75,
   kills: 5,
@@ -59,7 +66,8 @@ export const SHORT_SOAK: SoakConfig = {
   users: 60,
   photosPerUser: 1,
   lateUploadShare: 0.2,
-  revokedShare: 0.02,
+  revokedShare: 0.05,
+  accessTokenLifetimeSeconds: 240,
   chaosSeconds: 20,
   settleSeconds: 30,
   kills: 5,

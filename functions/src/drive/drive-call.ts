@@ -1,3 +1,4 @@
+import { GrantRevokedError } from '../google/refresh-access-token';
 import { classifyDriveFailure, type DriveFailure } from './drive-failure';
 
 /**
@@ -20,11 +21,15 @@ export function isDriveCallError(value: unknown): value is DriveCallError {
   return value instanceof DriveCallError;
 }
 
-/** Runs one Drive call and turns whatever it throws into a DriveCallError. */
+/**
+ * Runs one Drive call and turns whatever it throws into a DriveCallError, except a revoked grant:
+ * that is the user's state, not a Drive failure, and passes through untouched for the worker.
+ */
 export async function driveCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (error instanceof GrantRevokedError) throw error;
     throw new DriveCallError(operation, classifyDriveFailure(error), error);
   }
 }

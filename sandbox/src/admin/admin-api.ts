@@ -9,6 +9,7 @@ import { SandboxAdminError } from './admin-error';
 import {
   faultSettingsSchema,
   kidSchema,
+  lifetimeSchema,
   type MintCodeInput,
   mintCodeSchema,
   type MintIdTokenInput,
@@ -25,6 +26,8 @@ export interface SandboxAdmin {
   revokeGrant(sub: string, clientId?: string): GrantRevocation;
   /** Google forgets the user's live access tokens (the product's cached copy goes stale). */
   expireAccessTokens(sub: string): void;
+  /** How long access tokens issued from now on live (`expires_in`); tokens already issued keep theirs. */
+  setAccessTokenLifetime(seconds: number): void;
   /** Refresh tokens stop working, as for an app in "Testing" after 7 days. */
   expireRefreshTokens(sub: string, clientId?: string): { refreshTokens: number };
   /** The next refresh for this user answers with a new refresh token and retires the old one. */
@@ -38,7 +41,7 @@ export interface SandboxAdmin {
   faults(): FaultSettings;
   grants(sub: string): GrantSnapshot[];
   stats(): SandboxStats;
-  /** Forgets codes, grants, access tokens, faults, stats and Drive files. Signing keys stay, so cached certs stay valid. */
+  /** Forgets codes, grants, access tokens, faults, stats and Drive files, and restores the access-token lifetime. Signing keys stay, so cached certs stay valid. */
   reset(): void;
   mintIdToken(input?: MintIdTokenInput): Promise<{ idToken: string }>;
 }
@@ -46,6 +49,7 @@ export interface SandboxAdmin {
 /** `resetOthers` clears the state of the sandbox's other services (Drive) along with OAuth's. */
 export function createSandboxAdmin(context: OAuthContext, resetOthers: () => void = () => {}): SandboxAdmin {
   const minter = new IdTokenMinter(context.keys, context.now, context.clients.defaultClient?.clientId);
+  const configuredLifetime = context.accessTokenLifetimeSeconds;
   return {
     mintCode: (input) => mintCode(context, input),
     revokeGrant: (sub, clientId) => {
@@ -53,6 +57,9 @@ export function createSandboxAdmin(context: OAuthContext, resetOthers: () => voi
       return revokeGrant(context, user.sub, user.clientId);
     },
     expireAccessTokens: (sub) => context.accessTokens.expireAllFor(parseAdminInput(userSchema, { sub }).sub),
+    setAccessTokenLifetime: (seconds) => {
+      context.accessTokenLifetimeSeconds = parseAdminInput(lifetimeSchema, { seconds }).seconds;
+    },
     expireRefreshTokens: (sub, clientId) => {
       const user = parseAdminInput(userSchema, { sub, clientId });
       return { refreshTokens: context.grants.expireRefreshTokens(user.sub, user.clientId) };
@@ -76,6 +83,7 @@ export function createSandboxAdmin(context: OAuthContext, resetOthers: () => voi
       context.accessTokens.clear();
       context.faults.clear();
       context.stats.reset();
+      context.accessTokenLifetimeSeconds = configuredLifetime;
       resetOthers();
     },
     mintIdToken: async (input = {}) => ({ idToken: await minter.mint(parseAdminInput(mintIdTokenSchema, input)) }),

@@ -3,7 +3,7 @@ import { type Route, type SandboxRequest, sendJson } from '../http';
 import type { FaultSettings } from '../oauth/faults';
 import type { SandboxAdmin } from './admin-api';
 import { SandboxAdminError } from './admin-error';
-import { kidSchema, parseAdminInput, userSchema } from './admin-schemas';
+import { kidSchema, lifetimeSchema, parseAdminInput, userSchema } from './admin-schemas';
 
 type Operation = (body: unknown, query: URLSearchParams) => unknown;
 
@@ -18,6 +18,7 @@ function operations(admin: SandboxAdmin): Record<string, { method: 'GET' | 'POST
     'mint-code': { method: 'POST', run: (body) => admin.mintCode(body as Parameters<SandboxAdmin['mintCode']>[0]) },
     'revoke-grant': { method: 'POST', run: (body) => admin.revokeGrant(user(body).sub, user(body).clientId) },
     'expire-access-tokens': { method: 'POST', run: (body) => admin.expireAccessTokens(user(body).sub) },
+    'set-access-token-lifetime': { method: 'POST', run: (body) => admin.setAccessTokenLifetime(parseAdminInput(lifetimeSchema, body).seconds) },
     'expire-refresh-tokens': { method: 'POST', run: (body) => admin.expireRefreshTokens(user(body).sub, user(body).clientId) },
     'rotate-refresh-token-on-next-refresh': {
       method: 'POST',

@@ -34,6 +34,8 @@ export const userSchema = z.strictObject({ sub: nonEmpty(), clientId: z.string()
 
 export const kidSchema = z.strictObject({ kid: nonEmpty() });
 
+export const lifetimeSchema = z.strictObject({ seconds: z.number().int().min(1).max(86_400) });
+
 const failNextSchema = z.strictObject({
   count: z.number().int().min(0),
   status: z

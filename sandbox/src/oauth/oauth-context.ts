@@ -17,7 +17,8 @@ export interface OAuthContext {
   readonly stats: StatsRecorder;
   readonly now: () => number;
   readonly codeLifetimeSeconds: number;
-  readonly accessTokenLifetimeSeconds: number;
+  /** `expires_in` of the access tokens issued from now on (Google: 3599); the admin API may change it. */
+  accessTokenLifetimeSeconds: number;
   /** Aborts when the sandbox closes, so injected latency does not hold it open. */
   readonly closing: AbortSignal;
 }

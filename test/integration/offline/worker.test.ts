@@ -4,6 +4,7 @@ import { createLogger } from '../../../functions/src/logging/logger';
 import { dispatchOfflineWork } from '../../../functions/src/offline/dispatch/dispatch-offline-work';
 import { createPubSubPublisher } from '../../../functions/src/offline/dispatch/work-publisher';
 import type { WorkMessage } from '../../../functions/src/offline/work-message';
+import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import type { SealedToken } from '../../../functions/src/tokens/vault';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
@@ -42,6 +43,18 @@ describe('runOfflineWork', () => {
 
   const run = (message: WorkMessage, owner = 'worker-a') => runBatch(message, Date.now() + 60_000, { ...h.workerDeps(), owner });
   const results = (sub: string) => h.sandbox.drive.listFiles(sub).filter((f) => f.appProperties?.derivedFrom);
+
+  /** Offline access has stopped for good: no token or lease left, no result made, never handed out again. */
+  async function expectReauthRequired(sub: string): Promise<void> {
+    const user = await h.user(sub);
+    expect(user).toMatchObject({ status: 'reauth_required', lastError: 'reauth_required' });
+    expect(user.refreshToken).toBeUndefined();
+    expect(user.refreshTokenIds).toBeUndefined();
+    expect(user.accessToken).toBeUndefined();
+    expect(user.lease).toBeUndefined();
+    expect(results(sub)).toHaveLength(0);
+    expect((await dispatch()).users.map((u) => u.userId)).not.toContain(sub);
+  }
 
   it('enhances every new photo once, saves the cursor and schedules the next run', async () => {
     await h.connect('alice', 2);
@@ -103,14 +116,60 @@ describe('runOfflineWork', () => {
     const outcome = await run(await dispatch());
     expect(outcome.outcomes[0]).toMatchObject({ status: 'reauth_required' });
     expect((h.sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0) - before).toBe(1);
-    const hal = await h.user('hal');
-    expect(hal).toMatchObject({ status: 'reauth_required', lastError: 'reauth_required' });
-    expect(hal.refreshToken).toBeUndefined();
-    expect(hal.refreshTokenIds).toBeUndefined();
-    expect(hal.accessToken).toBeUndefined();
-    expect(hal.lease).toBeUndefined();
-    expect(results('hal')).toHaveLength(0);
-    expect((await dispatch()).users.map((u) => u.userId)).not.toContain('hal');
+    await expectReauthRequired('hal');
+  });
+
+  it('a grant revoked while the cached access token is still fresh: reauth_required in the same run, no work', async () => {
+    await h.connect('hank', 2);
+    // Google revokes the refresh token and every access token of the grant at once; the stored
+    // access token still has most of its hour left, so the worker reuses it and meets Drive's 401.
+    h.sandbox.admin.revokeGrant('hank');
+    const refreshesBefore = h.sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0;
+    const outcome = await run(await dispatch());
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'reauth_required' });
+    expect((h.sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0) - refreshesBefore).toBe(1);
+    expect(h.sandbox.drive.stats('hank').uploads).toBe(0);
+    await expectReauthRequired('hank');
+  });
+
+  it.each([
+    ['swallows every error and reports success', 'return'],
+    ['wraps every error in a failure of its own', 'throw'],
+  ])('a job that %s cannot hide a revoked grant', async (_label, style) => {
+    const sub = `swallow-${style}`;
+    await h.connect(sub, 1);
+    h.sandbox.admin.revokeGrant(sub);
+    const calls: string[] = [];
+    const job: OfflineJob = {
+      name: 'careless',
+      requiredScopes: [],
+      async run({ drive }) {
+        const attempts: [string, () => Promise<unknown>][] = [
+          ['changes', () => drive.changes.getStartPageToken({})],
+          ['list', () => drive.files.list({ spaces: 'appDataFolder' })],
+          ['download', () => drive.files.get({ fileId: 'x', alt: 'media' }, { responseType: 'arraybuffer' })],
+          ['update', () => drive.files.update({ fileId: 'x', requestBody: { appProperties: { a: 'b' } } })],
+        ];
+        for (const [name, call] of attempts) {
+          try {
+            await call();
+            calls.push(`${name}: ok`);
+          } catch (error) {
+            calls.push(`${name}: ${error instanceof Error ? error.name : 'error'}`);
+            if (style === 'throw') throw new Error('the careless job failed', { cause: error });
+          }
+        }
+        return { cursor: {}, summary: { done: 1 }, done: true };
+      },
+    };
+    const outcome = await runBatch({ v: 1, users: [(await dispatch()).users.find((u) => u.userId === sub)!] }, Date.now() + 60_000, {
+      ...h.workerDeps({ jobs: [job] }),
+      owner: 'worker-a',
+    });
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'reauth_required' });
+    expect(calls.every((line) => !line.endsWith(': ok'))).toBe(true);
+    expect((await h.user(sub)).jobs?.careless).toBeUndefined();
+    await expectReauthRequired(sub);
   });
 
   it('stores a rotated refresh token and keeps working with it', async () => {

@@ -24,6 +24,22 @@ describe('sandbox Google: HTTP admin API and routing', () => {
     expect((await getJson(admin('stats'))).body).toMatchObject({ codeExchanges: 1 });
   });
 
+  it('sets the lifetime of access tokens issued from then on, until a reset', async () => {
+    const exchange = async () => {
+      const minted = await postJson(admin('mint-code'), { ...ANN, forceConsent: true });
+      return (await postForm(sandbox.endpoints.tokenUrl, codeExchange(stringField(minted.body, 'code')))).body;
+    };
+    expect(await exchange()).toMatchObject({ expires_in: 3600 });
+    expect(await postJson(admin('set-access-token-lifetime'), { seconds: 240 })).toMatchObject({ status: 200 });
+    const short = await exchange();
+    expect(short).toMatchObject({ expires_in: 240 });
+    const issued = sandbox.accessTokens.lookup(stringField(short, 'access_token'))!;
+    expect(issued.expiresAt - Date.now()).toBeLessThanOrEqual(240_000);
+    expect(await postJson(admin('set-access-token-lifetime'), { seconds: 0 })).toMatchObject({ status: 400, body: { error: { errors: [{ reason: 'invalid_argument' }] } } });
+    sandbox.admin.reset();
+    expect(await exchange()).toMatchObject({ expires_in: 3600 });
+  });
+
   it('rotates and lists signing keys over HTTP', async () => {
     const before = await getJson(admin('signing-keys'));
     const rotated = await postJson(admin('rotate-signing-key'), {});

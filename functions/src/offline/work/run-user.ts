@@ -68,6 +68,8 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
           if (isOfflineJobError(error) && error.resumeCursor) progress[`jobs.${job.name}.cursor`] = error.resumeCursor;
           throw error;
         });
+      // A job may have caught the revocation its Drive call met; the run ends here all the same.
+      if (access.grantRevoked) throw new GrantRevokedError();
       progress[`jobs.${job.name}`] = { cursor: result.cursor, summary: result.summary, lastRunAt: Timestamp.fromDate(deps.now()) };
       pending ||= !result.done;
       for (const [key, value] of Object.entries(result.summary)) summary[key] = (summary[key] ?? 0) + value;
@@ -84,7 +86,7 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     });
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {
-    if (error instanceof GrantRevokedError) return markReauthRequired(lease, deps, logger);
+    if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
     return recordFailure(lease, error, { ...access.pendingWrites(), ...progress }, deps, logger);
   }
 }

@@ -24,6 +24,7 @@ export interface UserAccessDeps {
  */
 export class UserAccess {
   private refreshedFields: Record<string, unknown> = {};
+  private revoked = false;
 
   constructor(
     private readonly lease: Lease,
@@ -39,12 +40,22 @@ export class UserAccess {
     return this.refresh();
   }
 
-  /** Throws GrantRevokedError when Google says the grant is gone. */
+  /**
+   * True once a refresh met a revoked grant, whoever asked for it and whatever they did with the
+   * error: the worker reads this, so no job can hide a dead grant by catching what it threw.
+   */
+  get grantRevoked(): boolean {
+    return this.revoked;
+  }
+
+  /** Throws GrantRevokedError when Google says the grant is gone (and at once on every later call). */
   async refresh(): Promise<string> {
     const { userId, record } = this.lease;
-    if (!record.refreshToken) throw new GrantRevokedError();
+    if (this.revoked || !record.refreshToken) throw this.markRevoked();
     const refreshToken = await this.deps.vault.open(userId, 'refreshToken', record.refreshToken);
-    const tokens = await refreshAccessToken(this.deps.oauth, refreshToken, this.deps.retry);
+    const tokens = await refreshAccessToken(this.deps.oauth, refreshToken, this.deps.retry).catch((error: unknown) => {
+      throw error instanceof GrantRevokedError ? this.markRevoked() : error;
+    });
     if (tokens.rotatedRefreshToken) {
       const sealed = await this.deps.vault.seal(userId, 'refreshToken', tokens.rotatedRefreshToken);
       const fields = { refreshToken: sealed, refreshTokenIds: refreshTokenIds(tokens.rotatedRefreshToken) };
@@ -56,6 +67,11 @@ export class UserAccess {
       ...(tokens.expiresAt ? { accessTokenExpiresAt: Timestamp.fromDate(tokens.expiresAt) } : {}),
     };
     return tokens.accessToken;
+  }
+
+  private markRevoked(): GrantRevokedError {
+    this.revoked = true;
+    return new GrantRevokedError();
   }
 
   /** Fields to add to the run's final write (empty when the cached token was used). */

@@ -13,10 +13,11 @@ type Metadata = Record<string, unknown>;
 
 const CREATE_FIELDS = ['name', 'mimeType', 'parents', 'appProperties', 'trashed', 'createdTime', 'modifiedTime'];
 const UPDATE_FIELDS = ['name', 'mimeType', 'appProperties', 'trashed', 'modifiedTime'];
-/** Writable in Drive, not modelled by the sandbox. */
+/** Writable in Drive (not marked "Output only"), not modelled by the sandbox. */
 const UNMODELLED_WRITABLE = [
   'description', 'starred', 'properties', 'originalFilename', 'folderColorRgb', 'contentHints', 'contentRestrictions',
   'copyRequiresWriterPermission', 'writersCanShare', 'viewedByMeTime', 'shortcutDetails', 'id',
+  'clientEncryptionDetails', 'downloadRestrictions', 'inheritedPermissionsDisabled', 'labelInfo', 'linkShareMetadata',
 ];
 
 export function parseMetadataJson(body: Buffer): Metadata {

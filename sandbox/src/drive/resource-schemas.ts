@@ -1,7 +1,8 @@
 /**
- * The field names of the Drive resources the sandbox serves, as the discovery document declares
- * them, so a `fields` selection naming anything else is refused the way Drive refuses it. A unit
- * test holds these tables against ../shared/reference/drive-v3-discovery.json.
+ * The field names of the Drive resources the sandbox serves, as Drive v3 declares them, so a
+ * `fields` selection naming anything else is refused the way Drive refuses it.
+ * test/integration/sandbox-drive/drive-conformance.test.ts holds these tables against the
+ * `Schema$*` interfaces that `@googleapis/drive` generates from Drive's discovery document.
  *
  * A field is a leaf, a map (any sub-key may be selected), an inline object (sub-fields are not
  * checked), or a reference to another resource (or an array of them).
@@ -18,18 +19,23 @@ const FILE: Table = {
   ...leaves(
     'copyRequiresWriterPermission', 'createdTime', 'description', 'driveId', 'explicitlyTrashed', 'fileExtension',
     'folderColorRgb', 'fullFileExtension', 'hasAugmentedPermissions', 'hasThumbnail', 'headRevisionId', 'iconLink', 'id',
-    'isAppAuthorized', 'kind', 'md5Checksum', 'mimeType', 'modifiedByMe', 'modifiedByMeTime', 'modifiedTime', 'name',
-    'originalFilename', 'ownedByMe', 'parents', 'permissionIds', 'quotaBytesUsed', 'shared', 'sharedWithMeTime', 'size',
-    'spaces', 'starred', 'teamDriveId', 'thumbnailLink', 'thumbnailVersion', 'trashed', 'trashedTime', 'version',
-    'viewedByMe', 'viewedByMeTime', 'viewersCanCopyContent', 'webContentLink', 'webViewLink', 'writersCanShare',
+    'inheritedPermissionsDisabled', 'isAppAuthorized', 'kind', 'md5Checksum', 'mimeType', 'modifiedByMe',
+    'modifiedByMeTime', 'modifiedTime', 'name', 'originalFilename', 'ownedByMe', 'parents', 'permissionIds',
+    'quotaBytesUsed', 'resourceKey', 'sha1Checksum', 'sha256Checksum', 'shared', 'sharedWithMeTime', 'size', 'spaces',
+    'starred', 'teamDriveId', 'thumbnailLink', 'thumbnailVersion', 'trashed', 'trashedTime', 'version', 'viewedByMe',
+    'viewedByMeTime', 'viewersCanCopyContent', 'webContentLink', 'webViewLink', 'writersCanShare',
   ),
   appProperties: 'map',
   properties: 'map',
   exportLinks: 'map',
   capabilities: 'object',
+  clientEncryptionDetails: 'object',
   contentHints: 'object',
   contentRestrictions: 'object',
+  downloadRestrictions: 'object',
   imageMediaMetadata: 'object',
+  labelInfo: 'object',
+  linkShareMetadata: 'object',
   permissions: 'object',
   shortcutDetails: 'object',
   videoMediaMetadata: 'object',

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-
 /**
- * A small validator for the JSON schemas of a Google discovery document: types, `$ref`, arrays,
- * maps (`additionalProperties`), enums, and the string formats Google uses on the wire (int64 and
- * uint64 as decimal strings, RFC 3339 date-time, base64 bytes). Unknown properties are errors:
- * the point is to catch a sandbox that invents fields Drive never sends.
+ * A small validator for schemas in the notation of Google's discovery documents: types, `$ref`,
+ * arrays, maps (`additionalProperties`), enums, int32 integers and RFC 3339 date-times. Unknown
+ * properties are errors: the point is to catch a sandbox that invents fields Drive never sends.
+ * Drive's own schemas come from `loadDriveSchemas` (drive-typings.ts).
  */
 export interface DiscoverySchema {
   type?: string;
@@ -17,18 +14,6 @@ export interface DiscoverySchema {
   properties?: Record<string, DiscoverySchema>;
   additionalProperties?: DiscoverySchema;
   required?: boolean;
-}
-
-export interface DiscoveryDocument {
-  schemas: Record<string, DiscoverySchema>;
-  resources: Record<string, { methods: Record<string, { response?: { $ref: string } }> }>;
-}
-
-/** Lives beside the repo (../shared/reference/), on every machine and on CI; never copied in. */
-export const DISCOVERY_PATH = resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'drive-v3-discovery.json');
-
-export function loadDriveDiscovery(): DiscoveryDocument {
-  return JSON.parse(readFileSync(DISCOVERY_PATH, 'utf8')) as DiscoveryDocument;
 }
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -79,23 +64,14 @@ function validateObject(value: unknown, schema: DiscoverySchema, schemas: Record
 function validateString(value: unknown, schema: DiscoverySchema, path: string): string[] {
   if (typeof value !== 'string') return [`${path}: expected a string${schema.format ? ` (${schema.format})` : ''}`];
   if (schema.enum && !schema.enum.includes(value)) return [`${path}: ${value} is not one of ${schema.enum.join(', ')}`];
-  switch (schema.format) {
-    case 'int64':
-      return /^-?\d+$/.test(value) ? [] : [`${path}: expected an int64 as a decimal string`];
-    case 'uint64':
-      return /^\d+$/.test(value) ? [] : [`${path}: expected a uint64 as a decimal string`];
-    case 'date-time':
-      return DATE_TIME.test(value) && Number.isFinite(Date.parse(value)) ? [] : [`${path}: expected an RFC 3339 date-time`];
-    case 'byte':
-      return /^[A-Za-z0-9+/_-]*={0,2}$/.test(value) ? [] : [`${path}: expected base64 bytes`];
-    default:
-      return [];
-  }
+  if (schema.format === 'date-time' && !(DATE_TIME.test(value) && Number.isFinite(Date.parse(value)))) return [`${path}: expected an RFC 3339 date-time`];
+  return [];
 }
 
 /**
- * Google's JSON error body. Discovery documents do not describe it, so it is written here in the
- * same notation (from the published error format), and checked with the same validator.
+ * Google's JSON error body. Neither discovery documents nor the generated typings describe it, so it
+ * is written here in the same notation (from the published error format), and checked with the same
+ * validator.
  */
 export const GOOGLE_ERROR_SCHEMA: DiscoverySchema = {
   type: 'object',

@@ -106,6 +106,19 @@ describe('sandbox Drive authentication and authorisation', () => {
     expect(await (await kit.admin('GET', `/users/${sub}/files`)).json()).toEqual({ files: [] });
   });
 
+  it.each([
+    ['a read-only field Drive added lately', { sha256Checksum: 'x' }, 403, 'fieldNotWritable'],
+    ['a writable field the sandbox does not model', { downloadRestrictions: {} }, 400, 'badRequest'],
+  ])('refuses %s in a request body', async (_label, extra, status, reason) => {
+    const response = await kit.api(kit.tokenFor('user-new-fields'), '/drive/v3/files', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', parents: ['appDataFolder'], ...extra }),
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error: { errors: [{ reason }] } });
+  });
+
   it('answers malformed JSON with 400 parseError and a broken multipart body with 400 badRequest', async () => {
     const token = kit.tokenFor('user-bad-bodies');
     const json = await kit.api(token, '/drive/v3/files', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });

@@ -1,21 +1,23 @@
 import { Readable } from 'node:stream';
 import { RESOURCE_FIELDS } from '../../../sandbox/src/drive/resource-schemas';
-import { type DiscoveryDocument, GOOGLE_ERROR_SCHEMA, loadDriveDiscovery, validateAgainst } from './discovery-schema';
+import { type DiscoverySchema, GOOGLE_ERROR_SCHEMA, validateAgainst } from './discovery-schema';
+import { loadDriveSchemas } from './drive-typings';
 import { type DriveKit, SIGN_IN_SCOPES, startDriveKit } from './drive-test-kit';
 
 /**
- * A sample of real sandbox responses, every field asked for (`fields=*`), held against the schemas
- * of Drive's discovery document; errors against Google's error format.
+ * A sample of real sandbox responses, every field asked for (`fields=*`), held against Drive v3's
+ * schemas as `@googleapis/drive` declares them (generated from Drive's discovery document); errors
+ * against Google's error format.
  */
-describe('sandbox Drive conforms to the Drive v3 discovery document', () => {
+describe('sandbox Drive conforms to the Drive v3 schemas', () => {
   let kit: DriveKit;
-  let discovery: DiscoveryDocument;
+  let schemas: Record<string, DiscoverySchema>;
   const sub = 'user-conformance';
   let token: string;
   let fileId: string;
 
   beforeAll(async () => {
-    discovery = loadDriveDiscovery();
+    schemas = loadDriveSchemas();
     kit = await startDriveKit();
     token = kit.tokenFor(sub);
     const client = kit.clientWithToken(token);
@@ -52,8 +54,8 @@ describe('sandbox Drive conforms to the Drive v3 discovery document', () => {
   ])('%s matches its schema', async (_label, path, schemaName) => {
     const { status, body } = await bodyOf(path());
     expect(status).toBe(200);
-    expect(validateAgainst(body, { $ref: schemaName }, discovery.schemas)).toEqual([]);
-    expect((body as { kind?: string }).kind).toBe(discovery.schemas[schemaName]?.properties?.kind?.default);
+    expect(validateAgainst(body, { $ref: schemaName }, schemas)).toEqual([]);
+    expect((body as { kind?: string }).kind).toBe(schemas[schemaName]?.properties?.kind?.default);
   });
 
   it('serves every field it writes in a full File and ChangeList, so the sample really covers them', async () => {
@@ -81,13 +83,13 @@ describe('sandbox Drive conforms to the Drive v3 discovery document', () => {
   ])('the %s error matches Google’s error format', async (_label, call, expectedStatus) => {
     const { status, body } = await call();
     expect(status).toBe(expectedStatus);
-    expect(validateAgainst(body, GOOGLE_ERROR_SCHEMA, discovery.schemas)).toEqual([]);
+    expect(validateAgainst(body, GOOGLE_ERROR_SCHEMA, schemas)).toEqual([]);
     expect((body as { error: { code: number } }).error.code).toBe(expectedStatus);
   });
 
-  it("knows exactly the discovery document's field names, for checking `fields` selections", () => {
+  it("knows exactly Drive's field names, for checking `fields` selections", () => {
     for (const [resource, table] of Object.entries(RESOURCE_FIELDS)) {
-      const declared = Object.keys(discovery.schemas[resource]?.properties ?? {}).sort();
+      const declared = Object.keys(schemas[resource]?.properties ?? {}).sort();
       expect({ resource, fields: Object.keys(table).sort() }).toEqual({ resource, fields: declared });
     }
   });

@@ -38,4 +38,8 @@ describe('partial responses (fields)', () => {
     expect(() => parseFieldMask('changes(file(id,md5Checksum))', 'ChangeList')).not.toThrow();
     expect(() => parseFieldMask('changes(file(colour))', 'ChangeList')).toThrow(DriveError);
   });
+
+  it("accepts the File fields that today's Drive declares, not only those the sandbox fills", () => {
+    expect(() => parseFieldMask('files(id,sha256Checksum,resourceKey,labelInfo/labels,downloadRestrictions)', 'FileList')).not.toThrow();
+  });
 });

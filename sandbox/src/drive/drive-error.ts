@@ -121,6 +121,14 @@ export const driveErrors = {
       location: 'alt',
     }),
 
+  /** A download Range that starts past the end; Content-Range says the size. */
+  rangeNotSatisfiable: (size: number) =>
+    new DriveError(
+      416,
+      { domain: 'global', reason: 'requestedRangeNotSatisfiable', message: 'Request range not satisfiable' },
+      { headers: { 'content-range': `bytes */${size}` } },
+    ),
+
   userRateLimitExceeded: (retryAfterSeconds?: number) =>
     new DriveError(
       403,

@@ -98,6 +98,10 @@ export const driveErrors = {
   invalidParameter: (location: string, message = 'Invalid Value') =>
     new DriveError(400, { domain: 'global', reason: 'invalidParameter', message, locationType: 'parameter', location }),
 
+  /** A `q` Drive cannot read: reason `invalid`, not `invalidParameter` (as Drive answers it). */
+  invalidQuery: () =>
+    new DriveError(400, { domain: 'global', reason: 'invalid', message: 'Invalid Value', locationType: 'parameter', location: 'q' }),
+
   requiredParameter: (location: string, message = 'Required parameter: ' + location) =>
     new DriveError(400, { domain: 'global', reason: 'required', message, locationType: 'parameter', location }),
 

@@ -98,6 +98,10 @@ export const driveErrors = {
   invalidParameter: (location: string, message = 'Invalid Value') =>
     new DriveError(400, { domain: 'global', reason: 'invalidParameter', message, locationType: 'parameter', location }),
 
+  /** A `q` Drive cannot read: reason `invalid`, not `invalidParameter` (as Drive answers it). */
+  invalidQuery: () =>
+    new DriveError(400, { domain: 'global', reason: 'invalid', message: 'Invalid Value', locationType: 'parameter', location: 'q' }),
+
   requiredParameter: (location: string, message = 'Required parameter: ' + location) =>
     new DriveError(400, { domain: 'global', reason: 'required', message, locationType: 'parameter', location }),
 
@@ -120,6 +124,14 @@ export const driveErrors = {
       locationType: 'parameter',
       location: 'alt',
     }),
+
+  /** A download Range that starts past the end; Content-Range says the size. */
+  rangeNotSatisfiable: (size: number) =>
+    new DriveError(
+      416,
+      { domain: 'global', reason: 'requestedRangeNotSatisfiable', message: 'Request range not satisfiable' },
+      { headers: { 'content-range': `bytes */${size}` } },
+    ),
 
   userRateLimitExceeded: (retryAfterSeconds?: number) =>
     new DriveError(

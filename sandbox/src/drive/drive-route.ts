@@ -21,7 +21,7 @@ export interface DriveCall {
 
 export type DriveReply =
   | { readonly kind: 'json'; readonly body: unknown; readonly status?: number; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly kind: 'bytes'; readonly body: Buffer; readonly contentType: string }
+  | { readonly kind: 'bytes'; readonly body: Buffer; readonly contentType: string; readonly status?: number; readonly headers?: Readonly<Record<string, string>> }
   | { readonly kind: 'empty'; readonly status: number; readonly headers?: Readonly<Record<string, string>> };
 
 export interface DriveRouteSpec {
@@ -86,7 +86,7 @@ function sendReply(response: ServerResponse, reply: DriveReply): void {
       sendJson(response, reply.status ?? 200, reply.body, reply.headers);
       return;
     case 'bytes':
-      response.writeHead(200, { 'content-type': reply.contentType, 'content-length': reply.body.length });
+      response.writeHead(reply.status ?? 200, { ...reply.headers, 'content-type': reply.contentType, 'content-length': reply.body.length });
       response.end(reply.body);
       return;
     case 'empty':

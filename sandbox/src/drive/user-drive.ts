@@ -29,7 +29,11 @@ export interface FilePatch {
 /** A special folder: the user's app data folder and My Drive root. */
 export interface SpecialFolder {
   readonly id: string;
-  readonly alias: 'appDataFolder' | 'root';
+  /**
+   * The names Drive accepts in its place (as a fileId, in `parents`, in `q`). The app data folder
+   * has two: v3's `appDataFolder` and v2's `appfolder`, which Google's own server-side sample uses.
+   */
+  readonly aliases: readonly string[];
   readonly space: DriveSpace;
   readonly name: string;
   readonly createdTime: number;
@@ -55,8 +59,8 @@ export class UserDrive {
     private readonly now: () => number,
   ) {
     const createdTime = now();
-    this.appDataFolder = { id: newFolderId(), alias: 'appDataFolder', space: 'appDataFolder', name: 'Application Data', createdTime };
-    this.root = { id: newFolderId(), alias: 'root', space: 'drive', name: 'My Drive', createdTime };
+    this.appDataFolder = { id: newFolderId(), aliases: ['appDataFolder', 'appfolder'], space: 'appDataFolder', name: 'Application Data', createdTime };
+    this.root = { id: newFolderId(), aliases: ['root'], space: 'drive', name: 'My Drive', createdTime };
   }
 
   get(fileId: string): StoredFile | undefined {
@@ -69,7 +73,7 @@ export class UserDrive {
 
   /** The special folder an id or alias names, if any. */
   specialFolder(idOrAlias: string): SpecialFolder | undefined {
-    return [this.appDataFolder, this.root].find((folder) => folder.id === idOrAlias || folder.alias === idOrAlias);
+    return [this.appDataFolder, this.root].find((folder) => folder.id === idOrAlias || folder.aliases.includes(idOrAlias));
   }
 
   /** Resolves a folder alias to the id Drive reports in `parents`; other ids pass through. */

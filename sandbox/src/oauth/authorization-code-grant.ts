@@ -24,8 +24,17 @@ export function exchangeAuthorizationCode(
   return tokenResponse(context, grant, refreshToken);
 }
 
-/** The exchange must repeat the redirect URI of the authorization request ("" = none), and it must be registered. */
+/**
+ * `postmessage` for a code minted without a redirect URI: Google's server-side sample for mobile
+ * serverAuthCodes (oauth2client's `credentials_from_clientsecrets_and_code`) sends it by default.
+ */
+const SERVER_AUTH_CODE_REDIRECT_URIS: readonly string[] = ['', 'postmessage'];
+
+/**
+ * The exchange must repeat the redirect URI of the authorization request, and it must be
+ * registered; a code minted without one (a mobile app's serverAuthCode) takes none or `postmessage`.
+ */
 function checkRedirectUri(client: OAuthClientConfig, minted: string, presented: string): void {
-  const registered = presented === '' || client.redirectUris.includes(presented);
-  if (presented !== minted || !registered) throw new OAuthError('redirect_uri_mismatch', 'Bad Request');
+  const accepted = minted === '' ? SERVER_AUTH_CODE_REDIRECT_URIS.includes(presented) : presented === minted && client.redirectUris.includes(presented);
+  if (!accepted) throw new OAuthError('redirect_uri_mismatch', 'Bad Request');
 }

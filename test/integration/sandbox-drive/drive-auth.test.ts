@@ -79,8 +79,21 @@ describe('sandbox Drive authentication and authorisation', () => {
   });
 
   it.each([
-    ['an unsupported q term', '/drive/v3/files?spaces=appDataFolder&q=' + encodeURIComponent("fullText contains 'x'"), 'q'],
-    ['a q with an unclosed string', '/drive/v3/files?spaces=appDataFolder&q=' + encodeURIComponent("name = 'x"), 'q'],
+    ['an unsupported q term', "fullText contains 'x'"],
+    ['a q with an unclosed string', "name = 'x"],
+  ])('answers %s with 400 invalid "Invalid Value" at q, as Drive does', async (_label, q) => {
+    const response = await kit.api(kit.tokenFor('user-400'), '/drive/v3/files?spaces=appDataFolder&q=' + encodeURIComponent(q));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 400,
+        message: 'Invalid Value',
+        errors: [{ domain: 'global', reason: 'invalid', message: 'Invalid Value', locationType: 'parameter', location: 'q' }],
+      },
+    });
+  });
+
+  it.each([
     ['an unknown field', '/drive/v3/files?spaces=appDataFolder&fields=files(id,colour)', 'fields'],
     ['a sub-selection of a leaf', '/drive/v3/files?spaces=appDataFolder&fields=files(id(x))', 'fields'],
     ['pageSize over 1000', '/drive/v3/files?spaces=appDataFolder&pageSize=1001', 'pageSize'],

@@ -52,6 +52,18 @@ describe('sandbox Drive v3 with @googleapis/drive', () => {
     expect(folder.id).not.toBe('appDataFolder');
   });
 
+  it("accepts 'appfolder' (the alias Google's server-side sample uses) wherever 'appDataFolder' goes", async () => {
+    const client = kit.clientFor('user-appfolder');
+    const { data: folder } = await client.files.get({ fileId: 'appDataFolder', fields: 'id,name,mimeType' });
+    const { data: alias } = await client.files.get({ fileId: 'appfolder', fields: 'id,name,mimeType' });
+    expect(alias).toEqual(folder);
+
+    const { data: created } = await client.files.create({ requestBody: { name: 'c.txt', parents: ['appfolder'] }, fields: 'id,parents' });
+    expect(created.parents).toEqual([folder.id]);
+    const { data: listed } = await client.files.list({ spaces: 'appDataFolder', q: "'appfolder' in parents", fields: 'files(id)' });
+    expect(listed.files).toEqual([{ id: created.id }]);
+  });
+
   it('answers with Drive v3 default fields when no fields are named', async () => {
     const created = await uploadPhoto('user-defaults', 'b.jpg', Buffer.from('b'), { k: 'v' });
     const { data } = await kit.clientFor('user-defaults').files.get({ fileId: created.id! });

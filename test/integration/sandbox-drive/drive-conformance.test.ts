@@ -71,7 +71,7 @@ describe('sandbox Drive conforms to the Drive v3 schemas', () => {
     ['401 required', () => bodyOf('/drive/v3/files', null), 401],
     ['403 insufficientPermissions', () => bodyOf('/drive/v3/files', kit.tokenFor('user-weak', SIGN_IN_SCOPES)), 403],
     ['404 notFound', () => bodyOf('/drive/v3/files/1nope'), 404],
-    ['400 invalidParameter', () => bodyOf('/drive/v3/files?q=' + encodeURIComponent('starred = true')), 400],
+    ['400 invalid', () => bodyOf('/drive/v3/files?q=' + encodeURIComponent('starred = true')), 400],
     ['403 userRateLimitExceeded', async () => {
       await kit.admin('PUT', `/users/${sub}/faults`, { failNext: { count: 1, status: 403 } });
       return bodyOf('/drive/v3/changes/startPageToken');

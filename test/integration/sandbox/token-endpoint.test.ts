@@ -119,6 +119,15 @@ describe('sandbox Google: POST /token, authorization_code grant', () => {
     expect((await exchange(withoutRedirect)).status).toBe(200);
   });
 
+  it("exchanges a server auth code with redirect_uri=postmessage, the default of Google's server-side sample", async () => {
+    // oauth2client.client.credentials_from_clientsecrets_and_code sends redirect_uri=postmessage unless told otherwise.
+    expect(await exchange(sandbox.admin.mintCode(ANN).code, 'postmessage')).toMatchObject({ status: 200, body: { refresh_token: expect.any(String) } });
+
+    const redirect = 'https://app.example.com/oauth2callback';
+    const withRedirect = sandbox.admin.mintCode({ ...ANN, redirectUri: redirect }).code;
+    expect(await exchange(withRedirect, 'postmessage')).toMatchObject({ status: 400, body: { error: 'redirect_uri_mismatch' } });
+  });
+
   it('rejects a wrong secret and an unknown client with 401 invalid_client', async () => {
     const { code } = sandbox.admin.mintCode(ANN);
     expect(await postForm(sandbox.endpoints.tokenUrl, { ...codeExchange(code), client_secret: 'wrong' })).toMatchObject({

@@ -29,6 +29,29 @@ describe('multipart/related', () => {
     expect(parts[1]?.body.equals(media)).toBe(true);
   });
 
+  it('reads bare LF line endings, as google-api-python-client (Python\'s email generator) writes them', () => {
+    // Byte for byte what googleapiclient.discovery builds for files().create(body=..., media_body=MediaInMemoryUpload(..., resumable=False)).
+    const boundary = '===============3839400878705376090==';
+    const media = Buffer.from('a\r\nb\n--c\r\n');
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\nContent-Type: application/json\nMIME-Version: 1.0\n\n{"name": "x"}\n`),
+      Buffer.from(`--${boundary}\nContent-Type: application/octet-stream\nMIME-Version: 1.0\nContent-Transfer-Encoding: binary\n\n`),
+      media,
+      Buffer.from(`\n--${boundary}--\n`),
+    ]);
+    const parts = parseMultipartRelated(body, boundary);
+    expect(parts.map((part) => part.headers['content-type'])).toEqual(['application/json', 'application/octet-stream']);
+    expect(parts[0]?.headers['mime-version']).toBe('1.0');
+    expect(JSON.parse(parts[0]!.body.toString())).toEqual({ name: 'x' });
+    // The line break before a delimiter belongs to the delimiter: the media keeps its own CRLF and LF.
+    expect(parts[1]?.body.equals(media)).toBe(true);
+  });
+
+  it('allows transport padding after a delimiter and mixed line endings', () => {
+    const body = Buffer.from('--b \t\r\nContent-Type: application/json\n\r\n{}\r\n--b\nContent-Type: text/plain\r\n\r\nxyz\n--b--');
+    expect(parseMultipartRelated(body, 'b').map((part) => part.body.toString())).toEqual(['{}', 'xyz']);
+  });
+
   it('accepts a preamble and an empty media part', () => {
     const body = Buffer.from('ignored preamble\r\n--b\r\nContent-Type: application/json\r\n\r\n{}\r\n--b\r\nContent-Type: text/plain\r\n\r\n\r\n--b--\r\n');
     const parts = parseMultipartRelated(body, 'b');

@@ -1,4 +1,5 @@
 import { applyAppPropertiesPatch } from '../../../sandbox/src/drive/app-properties';
+import { requestedByteRange } from '../../../sandbox/src/drive/byte-range';
 import { parseContentRange } from '../../../sandbox/src/drive/content-range';
 import { DriveError } from '../../../sandbox/src/drive/drive-error';
 import { newFileId, permissionIdFor } from '../../../sandbox/src/drive/ids';
@@ -31,6 +32,22 @@ describe('small Drive formats', () => {
     expect(() => applyAppPropertiesPatch({}, { k: 'v'.repeat(124) })).toThrow(DriveError);
     const thirtyOne = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, 'v']));
     expect(() => applyAppPropertiesPatch({}, thirtyOne)).toThrow(DriveError);
+  });
+
+  it('reads a download Range header: one satisfiable range, unsatisfiable, or ignored', () => {
+    expect(requestedByteRange('bytes=0-99', 1000)).toEqual({ kind: 'range', first: 0, last: 99 });
+    expect(requestedByteRange('bytes=900-2000', 1000)).toEqual({ kind: 'range', first: 900, last: 999 });
+    expect(requestedByteRange('bytes=990-', 1000)).toEqual({ kind: 'range', first: 990, last: 999 });
+    expect(requestedByteRange('bytes=-10', 1000)).toEqual({ kind: 'range', first: 990, last: 999 });
+    expect(requestedByteRange('bytes=-5000', 1000)).toEqual({ kind: 'range', first: 0, last: 999 });
+    expect(requestedByteRange(' Bytes = 1-2 ', 10)).toEqual({ kind: 'range', first: 1, last: 2 });
+    expect(requestedByteRange('bytes=1000-', 1000)).toEqual({ kind: 'unsatisfiable' });
+    expect(requestedByteRange('bytes=0-0', 0)).toEqual({ kind: 'unsatisfiable' });
+    expect(requestedByteRange('bytes=-0', 1000)).toEqual({ kind: 'unsatisfiable' });
+    // Not a range a server must honour: answered with the whole file, as RFC 9110 allows.
+    for (const header of [undefined, '', 'bytes=5-1', 'bytes=0-1,5-6', 'items=0-1', 'bytes=a-b', 'bytes=-']) {
+      expect(requestedByteRange(header, 1000)).toEqual({ kind: 'whole' });
+    }
   });
 
   it('reads resumable Content-Range headers', () => {

@@ -1,7 +1,7 @@
 import type { Comparison, QueryNode } from './ast';
 import type { StoredFile } from '../model';
 
-/** Resolves folder aliases ("appDataFolder", "root") to real ids, per user. */
+/** Resolves folder aliases ("appDataFolder", "appfolder", "root") to real ids, per user. */
 export type FolderResolver = (idOrAlias: string) => string;
 
 export function matchesQuery(file: StoredFile, node: QueryNode, resolveFolder: FolderResolver): boolean {

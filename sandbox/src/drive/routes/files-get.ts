@@ -1,3 +1,4 @@
+import { requestedByteRange } from '../byte-range';
 import type { DriveCall, DriveReply } from '../drive-route';
 import { driveErrors } from '../drive-error';
 import { fileResource, specialFolderResource } from '../file-resource';
@@ -7,7 +8,7 @@ import { visibleFile } from './file-access';
 import { fieldsParam } from './fields-param';
 import { fileIdOf } from './paths';
 
-/** files.get: metadata (filtered by `fields`), or the bytes with `alt=media`. */
+/** files.get: metadata (filtered by `fields`), or the bytes with `alt=media` (all, or the `Range` asked for). */
 export function getFile(call: DriveCall): DriveReply {
   const url = call.request.url;
   const fileId = fileIdOf(call.request.params);
@@ -27,6 +28,16 @@ export function getFile(call: DriveCall): DriveReply {
 function download(call: DriveCall, fileId: string): DriveReply {
   const file = visibleFile(call, fileId);
   if (isGoogleAppsType(file.mimeType)) throw driveErrors.fileNotDownloadable();
+  const size = file.content.length;
+  const range = requestedByteRange(call.request.headers.range, size);
+  if (range.kind === 'unsatisfiable') throw driveErrors.rangeNotSatisfiable(size);
   call.state.stats.download(call.grant.sub);
-  return { kind: 'bytes', body: file.content, contentType: file.mimeType };
+  if (range.kind === 'whole') return { kind: 'bytes', body: file.content, contentType: file.mimeType };
+  return {
+    kind: 'bytes',
+    status: 206,
+    body: file.content.subarray(range.first, range.last + 1),
+    contentType: file.mimeType,
+    headers: { 'content-range': `bytes ${range.first}-${range.last}/${size}` },
+  };
 }

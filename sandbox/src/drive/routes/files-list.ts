@@ -51,7 +51,7 @@ function queryParam(raw: string | null): QueryNode | undefined {
   try {
     return parseQuery(raw);
   } catch (error) {
-    if (error instanceof QuerySyntaxError) throw driveErrors.invalidParameter('q');
+    if (error instanceof QuerySyntaxError) throw driveErrors.invalidQuery();
     throw error;
   }
 }

@@ -4,8 +4,10 @@
 # straight into Secret Manager (never an argument, a variable, a file or a line of output).
 # The new version becomes "latest": functions seal new tokens with it once their key cache
 # expires (TOKEN_KEY_CACHE_SECONDS, default 300 s) and keep opening older tokens with the
-# version recorded in each. Older versions must stay enabled until every stored token has been
-# re-encrypted (the lifecycle issue's rewrapTokens); only then disable them.
+# version recorded in each. Older versions must stay enabled until rewrapTokens answers
+# "done": true, which it says only once the new version is TOKEN_KEY_CACHE_SECONDS old (no
+# instance can still seal with an older one) and a whole pass since found no token under another
+# version; only then disable them.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,7 +38,7 @@ main() {
   fi
   run_fed "$TOKEN_KEY_DESCRIPTION" token_key_bytes gcloud secrets versions add "$name" --data-file=- --project="$PROJECT"
   run gcloud secrets versions list "$name" --filter=state:enabled --format='table(name,createTime)' --project="$PROJECT"
-  is_dry_run || note $'\nThe newest version is now "latest". Wait TOKEN_KEY_CACHE_SECONDS (default 5 min), then call\nrewrapTokens until it answers "done": true (README: Rotating the token key). Keep the older\nversions enabled until then; only then: gcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
+  is_dry_run || note $'\nThe newest version is now "latest". Call rewrapTokens now, and again after each answer\'s\nretryAfterSeconds, until it answers "done": true (README: Rotating the token key). It cannot say\ndone before this version is TOKEN_KEY_CACHE_SECONDS (default 5 min) old: until then some instance\nmay still seal with an older one. Keep the older versions enabled until done; only then:\ngcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
 }
 
 main "$@"

@@ -5,7 +5,7 @@ import { exchangeAuthCode } from '../../functions/src/exchange/exchange-auth-cod
 import { createGoogleSignIn } from '../../functions/src/google/google-sign-in';
 import { createOAuthClient } from '../../functions/src/google/oauth-client';
 import { registeredJobs } from '../../functions/src/jobs/registered-jobs';
-import { createLogger } from '../../functions/src/logging/logger';
+import { createLogger, type Logger } from '../../functions/src/logging/logger';
 import { LeaseStore } from '../../functions/src/offline/work/lease-store';
 import type { RunUserDeps } from '../../functions/src/offline/work/run-user';
 import { fileKeySource } from '../../functions/src/tokens/file-key-source';
@@ -35,6 +35,22 @@ export interface OfflineHarness {
   close(): Promise<void>;
 }
 
+/** Worker deps as the `runOfflineWork` entry wires them, over the given Firestore, vault and environment, with quick retries. */
+export function workerDepsFor(parts: { db: Firestore; vault: TokenVault; env: NodeJS.ProcessEnv; logger: Logger }): Omit<RunUserDeps, 'owner'> {
+  return {
+    leases: new LeaseStore(parts.db, 'users'),
+    vault: parts.vault,
+    oauth: createOAuthClient(loadGoogleOAuthConfig(parts.env)),
+    jobs: registeredJobs(),
+    config: loadWorkerConfig(parts.env),
+    refreshRetry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 20 },
+    drive: { ...loadDriveConfig(parts.env), maxRetryDelayMs: 50 },
+    now: () => new Date(),
+    random: Math.random,
+    logger: parts.logger,
+  };
+}
+
 export async function startOfflineHarness(label: string, envOverrides: NodeJS.ProcessEnv = {}): Promise<OfflineHarness> {
   const sandbox = await startTestSandbox();
   const db = emulatorFirestore(label);
@@ -61,19 +77,7 @@ export async function startOfflineHarness(label: string, envOverrides: NodeJS.Pr
       }
     },
     workerDeps(overrides = {}) {
-      return {
-        leases: new LeaseStore(db, 'users'),
-        vault,
-        oauth: createOAuthClient(oauthConfig),
-        jobs: registeredJobs(),
-        config: loadWorkerConfig(env),
-        refreshRetry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 20 },
-        drive: { ...loadDriveConfig(env), maxRetryDelayMs: 50 },
-        now: () => new Date(),
-        random: Math.random,
-        logger,
-        ...overrides,
-      };
+      return { ...workerDepsFor({ db, vault, env, logger }), ...overrides };
     },
     async user(sub) {
       return (await db.collection('users').doc(sub).get()).data() as UserRecord;

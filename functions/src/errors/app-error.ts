@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'unauthenticated',
   'not_found',
   'key_unavailable',
+  'key_misconfigured',
   'storage_unavailable',
   'internal',
 ] as const;
@@ -36,6 +37,11 @@ export interface AppErrorOptions {
   allow?: readonly string[];
   /** The underlying failure, kept for the operator's log; never sent to the caller. */
   cause?: unknown;
+  /**
+   * The operator was already alerted where the failure arose (once per instance, not per request):
+   * the HTTP adapter then logs each answer at WARNING instead of raising another ERROR.
+   */
+  operatorAlerted?: boolean;
 }
 
 export class AppError extends Error {
@@ -43,6 +49,7 @@ export class AppError extends Error {
   readonly details: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly allow: readonly string[] | undefined;
+  readonly operatorAlerted: boolean;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,6 +58,7 @@ export class AppError extends Error {
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.allow = options.allow;
+    this.operatorAlerted = options.operatorAlerted ?? false;
   }
 }
 

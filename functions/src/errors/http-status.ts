@@ -29,6 +29,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'unsupported_media_type':
       return 415;
     case 'oauth_client_misconfigured':
+    case 'key_misconfigured':
     case 'internal':
       return 500;
     case 'upstream_unavailable':

@@ -25,8 +25,9 @@ export function replyForFailure(error: unknown, logger: Logger): HttpReply {
   if (isAppError(error)) {
     const reply = errorReply(error);
     const fields = { errorCode: error.code, httpStatus: reply.status, ...(error.cause ? { cause: describeError(error.cause) } : {}) };
-    if (reply.status >= 500) logger.error(error.message, fields);
-    else logger.info('Request rejected', fields);
+    if (reply.status < 500) logger.info('Request rejected', fields);
+    else if (error.operatorAlerted) logger.warn(error.message, fields);
+    else logger.error(error.message, fields);
     return reply;
   }
   logger.error('Unexpected failure', { errorCode: 'internal', ...describeError(error) });

@@ -1,5 +1,6 @@
 import { isSealedToken, type SealedToken, TOKEN_FIELDS, type TokenField } from '../tokens/sealed-token';
 import type { TokenVault } from '../tokens/vault';
+import { isUnreadableToken } from '../tokens/key-failure';
 import { isVaultError, type VaultErrorCode } from '../tokens/vault-error';
 import { isOlderKeyVersion } from './key-version-order';
 
@@ -11,7 +12,8 @@ export interface ResealResult {
 }
 
 /**
- * Re-seals each token field of one user document whose key version is older than `currentVersion`.
+ * Re-seals each token field of one user document whose key version is older than `currentVersion`,
+ * under exactly `currentVersion` (not whatever this instance has cached as the current key).
  * A token that cannot be opened for good (tampered, wrong binding, key version disabled or
  * destroyed) is reported, not fatal: one bad document must not stop a rotation. A key problem that
  * may pass (Secret Manager unreachable) or that no token could survive (a malformed key) is thrown,
@@ -29,7 +31,7 @@ export async function resealStaleTokens(
     if (stored === undefined) continue;
     if (isSealedToken(stored) && !isOlderKeyVersion(stored.keyVersion, currentVersion)) continue;
     const opened = await openOrReport(vault, userId, field, stored);
-    if (typeof opened === 'string') result.resealed[field] = await vault.seal(userId, field, opened);
+    if (typeof opened === 'string') result.resealed[field] = await vault.seal(userId, field, opened, { keyVersion: currentVersion });
     else result.unreadable.push({ field, code: opened.code });
   }
   return result;
@@ -41,12 +43,7 @@ async function openOrReport(vault: TokenVault, userId: string, field: TokenField
     // open() rejects a value that is not a sealed token at all with decrypt_failed.
     return await vault.open(userId, field, stored as SealedToken);
   } catch (error) {
-    if (!isPermanentTokenFailure(error)) throw error;
+    if (!isVaultError(error) || !isUnreadableToken(error)) throw error;
     return { code: error.code };
   }
-}
-
-function isPermanentTokenFailure(error: unknown): error is { code: VaultErrorCode } {
-  if (!isVaultError(error)) return false;
-  return error.code === 'decrypt_failed' || (error.code === 'key_unavailable' && !error.transient);
 }

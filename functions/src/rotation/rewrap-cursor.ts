@@ -2,33 +2,48 @@ import { z } from 'zod';
 
 /**
  * Where a rewrap run stands, handed to the operator as an opaque string so the next call resumes
- * exactly there. A run is one or more passes over the users in document-id order; a pass in which
- * a concurrent write made us skip a user is followed by another, so "done" means every token was
- * re-sealed (or is unreadable and was reported), not merely that the scan reached the end.
+ * exactly there. A run is one or more passes over the users in document-id order, each re-sealing
+ * to one key version. "Done" is only said at the end of a clean pass: one that began once no
+ * instance could still seal with an older version (settled) and found no user with a token under
+ * another version. A pass that found some (re-sealed them, or skipped them because someone wrote
+ * them meanwhile) is followed by another, because a stale writer may have written behind it.
  */
 export interface RewrapCursor {
   /** Document id of the last user of the last finished page; undefined at the start of a pass. */
   after: string | undefined;
   /** 1 for the first pass over the collection. */
   pass: number;
-  /** Users skipped in this pass because someone wrote them between our read and our write. */
-  conflicts: number;
+  /** The key version this pass re-seals to; undefined at the start of a run. */
+  keyVersion: string | undefined;
+  /** The pass began after the version's settledAt (KeySource.newest). */
+  settled: boolean;
+  /** Users met in this pass with a token under an older version: re-sealed, or skipped for a concurrent write. */
+  stale: number;
 }
 
-export const START_CURSOR: RewrapCursor = { after: undefined, pass: 1, conflicts: 0 };
+export const START_CURSOR: RewrapCursor = { after: undefined, pass: 1, keyVersion: undefined, settled: false, stale: 0 };
 
 /** Firestore document ids are at most 1500 bytes; base64url of JSON around one stays well under this. */
 export const MAX_CURSOR_LENGTH = 4096;
 
 const cursorSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(2),
   after: z.string().min(1).max(1500).optional(),
   pass: z.number().int().min(1).max(1_000_000),
-  conflicts: z.number().int().min(0).max(1_000_000_000),
+  keyVersion: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  settled: z.boolean(),
+  stale: z.number().int().min(0).max(1_000_000_000),
 });
 
 export function encodeCursor(cursor: RewrapCursor): string {
-  const wire = { v: 1, ...(cursor.after === undefined ? {} : { after: cursor.after }), pass: cursor.pass, conflicts: cursor.conflicts };
+  const wire = {
+    v: 2,
+    ...(cursor.after === undefined ? {} : { after: cursor.after }),
+    pass: cursor.pass,
+    ...(cursor.keyVersion === undefined ? {} : { keyVersion: cursor.keyVersion }),
+    settled: cursor.settled,
+    stale: cursor.stale,
+  };
   return Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
 }
 
@@ -43,5 +58,6 @@ export function decodeCursor(text: string): RewrapCursor | undefined {
   }
   const result = cursorSchema.safeParse(parsed);
   if (!result.success) return undefined;
-  return { after: result.data.after, pass: result.data.pass, conflicts: result.data.conflicts };
+  const { after, pass, keyVersion, settled, stale } = result.data;
+  return { after, pass, keyVersion, settled, stale };
 }

@@ -18,6 +18,8 @@ export function fileKeySource(path: string): KeySource {
   const key = readKeyFile(path);
   return {
     current: async () => ({ version: FILE_KEY_VERSION, key }),
+    // A key file has one version for ever: nothing can seal with another one.
+    newest: async () => ({ version: FILE_KEY_VERSION, settledAt: new Date(0) }),
     byVersion: async (version) => {
       if (version === FILE_KEY_VERSION) return key;
       throw new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} is not in the key file (it only has version ${FILE_KEY_VERSION}).`);

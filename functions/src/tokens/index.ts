@@ -2,7 +2,7 @@
 export { createTokenVault, associatedData, type TokenVault } from './vault';
 export { isSealedToken, isTokenField, TOKEN_FIELDS, type SealedToken, type TokenField } from './sealed-token';
 export { VaultError, isVaultError, type VaultErrorCode } from './vault-error';
-export { KEY_BYTES, type KeySource } from './key-source';
+export { KEY_BYTES, type KeySource, type NewestKeyVersion } from './key-source';
 export { fileKeySource, generateKeyFile, FILE_KEY_VERSION } from './file-key-source';
 export {
   secretManagerKeySource,

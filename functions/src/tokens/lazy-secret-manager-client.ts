@@ -17,6 +17,7 @@ export function lazySecretManagerClient(options: SecretManagerClientOptions): La
     (client ??= import('./secret-manager-client').then((module) => module.createSecretManagerClient(options)));
   return {
     accessSecretVersion: async (request, callOptions) => (await loaded()).accessSecretVersion(request, callOptions),
+    getSecretVersion: async (request, callOptions) => (await loaded()).getSecretVersion(request, callOptions),
     close: async () => {
       if (client) await (await client).close();
     },

@@ -7,17 +7,18 @@ import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } fr
 import { VaultError } from './vault-error';
 
 type AccessResponse = protos.google.cloud.secretmanager.v1.IAccessSecretVersionResponse;
+type VersionResource = protos.google.cloud.secretmanager.v1.ISecretVersion;
+type CallOptions = { timeout: number; retry: null };
 
 /**
- * The one Secret Manager call the vault makes. `SecretManagerServiceClient` satisfies it; the
- * options turn off the library's own retries (its default for this call waits up to 10 minutes)
- * so that ours, bounded and jittered, are the only ones.
+ * The two Secret Manager calls the vault makes: reading a version's key, and (for key rotation)
+ * reading a version's metadata. `SecretManagerServiceClient` satisfies it; the options turn off
+ * the library's own retries (its default for these calls waits up to 10 minutes) so that ours,
+ * bounded and jittered, are the only ones.
  */
 export interface SecretVersionAccessor {
-  accessSecretVersion(
-    request: { name: string },
-    options: { timeout: number; retry: null },
-  ): Promise<[AccessResponse, ...unknown[]]>;
+  accessSecretVersion(request: { name: string }, options: CallOptions): Promise<[AccessResponse, ...unknown[]]>;
+  getSecretVersion(request: { name: string }, options: CallOptions): Promise<[VersionResource, ...unknown[]]>;
 }
 
 export interface AccessSettings {
@@ -45,16 +46,47 @@ class PayloadChecksumMismatch extends Error {
 const isTransient = (error: unknown): boolean =>
   error instanceof PayloadChecksumMismatch || TRANSIENT_CODES.has(grpcCodeOf(error) ?? -1);
 
+export interface KeyVersionMetadata {
+  /** The numeric version Secret Manager resolved the request to (also for `latest`). */
+  version: string;
+  createdAt: Date;
+}
+
 /** Reads one secret version (a number or `latest`) and returns its 32-byte key and real version number. */
 export async function accessKeyVersion(settings: AccessSettings, versionName: string): Promise<KeyVersion> {
-  let response: AccessResponse;
+  const response = await withSecretManagerRetry(settings, versionName, () => accessOnce(settings, versionName));
+  return { version: versionNumberOf(response.name, versionName), key: keyOf(response, versionName) };
+}
+
+/**
+ * Reads one version's metadata (no key bytes): its real number and creation time. A version that
+ * is not enabled is refused, as accessing it would be: nothing can seal with it.
+ */
+export async function describeKeyVersion(settings: AccessSettings, versionName: string): Promise<KeyVersionMetadata> {
+  const [resource] = await withSecretManagerRetry(settings, versionName, () =>
+    settings.client.getSecretVersion({ name: versionName }, { timeout: settings.callTimeoutMs, retry: null }),
+  );
+  const version = versionNumberOf(resource.name, versionName);
+  // Enums arrive by name from the client library; by number would be the raw protobuf value.
+  if (resource.state !== 'ENABLED' && resource.state !== 1) {
+    throw new VaultError('key_unavailable', `${versionName} resolves to version ${version}, which is ${String(resource.state)}: nothing can be sealed with it.`);
+  }
+  const createdAt = dateOf(resource.createTime);
+  if (!createdAt) throw new VaultError('key_unavailable', `Secret Manager's answer for ${versionName} has no create time.`);
+  return { version, createdAt };
+}
+
+/** google.protobuf.Timestamp; its int64 seconds come as a decimal string, a number or a Long. */
+function dateOf(timestamp: VersionResource['createTime']): Date | undefined {
+  if (timestamp?.seconds === undefined || timestamp.seconds === null) return undefined;
+  const seconds = Number(String(timestamp.seconds));
+  return Number.isFinite(seconds) ? new Date(seconds * 1000 + Math.floor((timestamp.nanos ?? 0) / 1e6)) : undefined;
+}
+
+/** One Secret Manager call with our bounded retries; every failure becomes a key_unavailable VaultError. */
+async function withSecretManagerRetry<T>(settings: AccessSettings, versionName: string, call: () => Promise<T>): Promise<T> {
   try {
-    response = await withRetry(
-      () => accessOnce(settings, versionName),
-      (error) => (isTransient(error) ? { kind: 'transient' } : { kind: 'permanent' }),
-      settings.retry,
-      settings.retryDeps,
-    );
+    return await withRetry(call, (error) => (isTransient(error) ? { kind: 'transient' } : { kind: 'permanent' }), settings.retry, settings.retryDeps);
   } catch (caught) {
     const error = caught instanceof RetriesExhaustedError ? caught.lastError : caught;
     const reason = error instanceof PayloadChecksumMismatch ? 'checksum mismatch' : grpcCodeName(grpcCodeOf(error));
@@ -63,7 +95,6 @@ export async function accessKeyVersion(settings: AccessSettings, versionName: st
       cause: error,
     });
   }
-  return { version: versionNumberOf(response, versionName), key: keyOf(response, versionName) };
 }
 
 async function accessOnce(settings: AccessSettings, name: string): Promise<AccessResponse> {
@@ -76,8 +107,8 @@ async function accessOnce(settings: AccessSettings, name: string): Promise<Acces
 }
 
 /** Google answers with the project number and the real version, e.g. `projects/123/secrets/s/versions/4`. */
-function versionNumberOf(response: AccessResponse, requested: string): string {
-  const match = /\/versions\/([1-9][0-9]*)$/.exec(response.name ?? '');
+function versionNumberOf(name: string | null | undefined, requested: string): string {
+  const match = /\/versions\/([1-9][0-9]*)$/.exec(name ?? '');
   if (!match?.[1]) throw new VaultError('key_unavailable', `Secret Manager's answer for ${requested} names no version number.`);
   return match[1];
 }

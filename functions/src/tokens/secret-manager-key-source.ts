@@ -1,8 +1,8 @@
-import { accessKeyVersion, type AccessSettings, type KeyVersion, type SecretVersionAccessor } from './secret-manager-access';
+import { accessKeyVersion, type AccessSettings, describeKeyVersion, type KeyVersion, type SecretVersionAccessor } from './secret-manager-access';
 import type { KeySource } from './key-source';
 import type { RetryDeps, RetryPolicy } from '../retry/retry';
 import { TtlCache } from './ttl-cache';
-import { VaultError } from './vault-error';
+import { isVaultError, VaultError } from './vault-error';
 
 export type { SecretVersionAccessor } from './secret-manager-access';
 
@@ -35,6 +35,8 @@ const VERSION_NUMBER = /^[1-9][0-9]*$/;
  * Keys from Secret Manager: new seals use `latest` (its real number learned from the response),
  * old ciphertexts open with the exact version they recorded, so adding a version rotates the key
  * without touching stored data. Both are cached in memory; concurrent misses share one call.
+ * `newest()` is never cached: it asks Secret Manager which version `latest` is and when it was
+ * created, so key rotation can tell when every instance's cached `latest` has moved to it.
  */
 export function secretManagerKeySource(options: SecretManagerKeySourceOptions): KeySource {
   const access: AccessSettings = {
@@ -45,24 +47,45 @@ export function secretManagerKeySource(options: SecretManagerKeySourceOptions): 
   };
   const latestTtlMs = options.cacheTtlSeconds * 1000;
   const versionTtlMs = (options.versionCacheTtlSeconds ?? DEFAULT_VERSION_CACHE_TTL_SECONDS) * 1000;
-  const latest = new TtlCache<KeyVersion>(options.now ?? Date.now);
-  const versions = new TtlCache<Buffer>(options.now ?? Date.now);
+  const latest = new TtlCache<KeyVersion | VaultError>(options.now ?? Date.now);
+  const versions = new TtlCache<Buffer | VaultError>(options.now ?? Date.now);
   const versionName = (version: string): string => `${options.secret}/versions/${version}`;
 
   return {
     current: () =>
-      latest.get(LATEST, latestTtlMs, async () => {
+      cachedAnswer(latest, LATEST, latestTtlMs, async () => {
         const resolved = await accessKeyVersion(access, versionName(LATEST));
         // The newest version is also what the next `open` of a fresh seal asks for.
         versions.set(resolved.version, resolved.key, versionTtlMs);
         return resolved;
       }),
 
+    newest: async () => {
+      const { version, createdAt } = await describeKeyVersion(access, versionName(LATEST));
+      return { version, settledAt: new Date(createdAt.getTime() + latestTtlMs) };
+    },
+
     byVersion: (version) => {
       if (!VERSION_NUMBER.test(version)) {
         return Promise.reject(new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} is not a Secret Manager version number.`));
       }
-      return versions.get(version, versionTtlMs, async () => (await accessKeyVersion(access, versionName(version))).key);
+      return cachedAnswer(versions, version, versionTtlMs, async () => (await accessKeyVersion(access, versionName(version))).key);
     },
   };
+}
+
+/**
+ * A payload that is not a key is an answer too, not a failure to get one: it is kept for the TTL
+ * like a key, so a misconfigured version costs one Secret Manager call per TTL, not one per request.
+ * Failures to get an answer are not kept (TtlCache): the next call tries again.
+ */
+async function cachedAnswer<T>(cache: TtlCache<T | VaultError>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+  const answer = await cache.get(key, ttlMs, () =>
+    load().catch((error: unknown) => {
+      if (isVaultError(error) && error.code === 'invalid_key') return error;
+      throw error;
+    }),
+  );
+  if (answer instanceof VaultError) throw answer;
+  return answer;
 }

@@ -3,6 +3,11 @@
  * which coalesces concurrent misses: while a load for a key is in flight, every caller awaits that
  * same load, so a cold instance under load asks Secret Manager once, not once per request.
  * Failed loads are not cached; the next caller tries again.
+ *
+ * A loaded entry's TTL counts from when its load started, not when it ended: the value describes
+ * the world as the source saw it during the load, so a slow answer must not live longer. Key
+ * rotation relies on this: `TOKEN_KEY_CACHE_SECONDS` after a version is created, no instance
+ * can still hold an older `latest`.
  */
 export class TtlCache<Value> {
   private readonly entries = new Map<string, { value: Value; expiresAt: number }>();
@@ -15,9 +20,10 @@ export class TtlCache<Value> {
     if (entry && this.now() < entry.expiresAt) return entry.value;
     const inFlight = this.loading.get(key);
     if (inFlight) return inFlight;
+    const startedAt = this.now();
     const loaded = load()
       .then((value) => {
-        this.set(key, value, ttlMs);
+        this.entries.set(key, { value, expiresAt: startedAt + ttlMs });
         return value;
       })
       .finally(() => this.loading.delete(key));

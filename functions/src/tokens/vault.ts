@@ -1,17 +1,24 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { KEY_BYTES, type KeySource } from './key-source';
+import { KEY_BYTES, type KeySource, type NewestKeyVersion } from './key-source';
 import { IV_BYTES, isSealedToken, isTokenField, type SealedToken, TAG_BYTES, type TokenField } from './sealed-token';
 import { isVaultError, VaultError } from './vault-error';
 
-export type { KeySource } from './key-source';
+export type { KeySource, NewestKeyVersion } from './key-source';
 export { isSealedToken, type SealedToken, type TokenField } from './sealed-token';
 export { VaultError, isVaultError, type VaultErrorCode } from './vault-error';
 
+export interface SealOptions {
+  /** Seal under exactly this version instead of the current one (key rotation pins its target). */
+  keyVersion?: string;
+}
+
 export interface TokenVault {
-  seal(userId: string, field: TokenField, plaintext: string): Promise<SealedToken>;
+  seal(userId: string, field: TokenField, plaintext: string, options?: SealOptions): Promise<SealedToken>;
   open(userId: string, field: TokenField, sealed: SealedToken): Promise<string>;
-  /** Key version new seals use; lets rotation code find stale ciphertexts. */
+  /** Key version new seals use, once its key is known to be usable. */
   currentKeyVersion(): Promise<string>;
+  /** The version new seals are moving to, read fresh from the key source (see KeySource.newest). */
+  newestKeyVersion(): Promise<NewestKeyVersion>;
 }
 
 const CIPHER = 'aes-256-gcm';
@@ -23,10 +30,11 @@ const CIPHER = 'aes-256-gcm';
  */
 export function createTokenVault(keys: KeySource): TokenVault {
   return {
-    async seal(userId, field, plaintext) {
+    async seal(userId, field, plaintext, options = {}) {
       checkBinding(userId, field);
       if (typeof plaintext !== 'string') throw new TypeError('plaintext must be a string');
-      const { version, key } = await currentKey(keys);
+      const { version, key } =
+        options.keyVersion === undefined ? await currentKey(keys) : { version: options.keyVersion, key: await keyFor(keys, options.keyVersion) };
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv(CIPHER, checkedKey(key, version), iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(associatedData(userId, field));
@@ -56,8 +64,12 @@ export function createTokenVault(keys: KeySource): TokenVault {
     },
 
     async currentKeyVersion() {
-      return (await currentKey(keys)).version;
+      const { version, key } = await currentKey(keys);
+      checkedKey(key, version);
+      return version;
     },
+
+    newestKeyVersion: () => fromKeySource(() => keys.newest(), 'The newest key version'),
   };
 }
 
@@ -74,21 +86,21 @@ function checkBinding(userId: string, field: TokenField): void {
   if (!isTokenField(field)) throw new TypeError('field must be refreshToken or accessToken');
 }
 
-async function currentKey(keys: KeySource): Promise<{ version: string; key: Buffer }> {
-  try {
-    return await keys.current();
-  } catch (error) {
-    if (isVaultError(error)) throw error;
-    throw new VaultError('key_unavailable', 'The current key could not be loaded.', { cause: error });
-  }
+function currentKey(keys: KeySource): Promise<{ version: string; key: Buffer }> {
+  return fromKeySource(() => keys.current(), 'The current key');
 }
 
-async function keyFor(keys: KeySource, version: string): Promise<Buffer> {
+function keyFor(keys: KeySource, version: string): Promise<Buffer> {
+  return fromKeySource(() => keys.byVersion(version), `Key version ${JSON.stringify(version)}`);
+}
+
+/** A key source's VaultError as it is; anything else it throws becomes key_unavailable, without its message. */
+async function fromKeySource<T>(load: () => Promise<T>, what: string): Promise<T> {
   try {
-    return await keys.byVersion(version);
+    return await load();
   } catch (error) {
     if (isVaultError(error)) throw error;
-    throw new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} could not be loaded.`, { cause: error });
+    throw new VaultError('key_unavailable', `${what} could not be loaded.`, { cause: error });
   }
 }
 

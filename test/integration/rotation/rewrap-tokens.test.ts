@@ -8,7 +8,7 @@ import { StaticKeySource } from '../../unit/tokens/helpers/static-key-source';
 
 /**
  * The rotation core against the Firestore emulator, with a real vault over in-memory key versions:
- * paging and resuming, concurrent writers, unreadable tokens, idempotency.
+ * paging and resuming, concurrent writers, unreadable tokens, idempotency, and when "done" may be said.
  */
 describe('rewrapTokens (core)', () => {
   let db: Firestore;
@@ -68,9 +68,9 @@ describe('rewrapTokens (core)', () => {
     return (await db.collection(collection).doc(id).get()).get(field) as SealedToken;
   }
 
-  async function runToCompletion(d: RewrapDeps, maxCalls = 50): Promise<RewrapResult[]> {
+  async function runToCompletion(d: RewrapDeps, maxCalls = 50, from: RewrapCursor = START_CURSOR): Promise<RewrapResult[]> {
     const calls: RewrapResult[] = [];
-    let cursor: RewrapCursor = START_CURSOR;
+    let cursor = from;
     for (;;) {
       const result = await rewrapTokens(cursor, d);
       calls.push(result);
@@ -85,10 +85,12 @@ describe('rewrapTokens (core)', () => {
     rotate('2');
     // A budget of 1 s with a clock that moves 1 s per reading: one page per call.
     const calls = await runToCompletion(deps({ config: { pageSize: 3, budgetSeconds: 1 } }));
-    expect(calls.map((c) => c.scanned)).toEqual([3, 3, 3, 1]);
-    expect(calls.map((c) => c.done)).toEqual([false, false, false, true]);
-    expect(calls.reduce((sum, c) => sum + c.rewrapped, 0)).toBe(10);
-    expect(calls.at(-1)).toMatchObject({ keyVersion: '2', skipped: 0, failed: 0, nextCursor: null });
+    // The pass that re-sealed them cannot say done (a stale writer may have written behind it): a clean pass follows.
+    expect(calls.map((c) => c.scanned)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
+    expect(calls.map((c) => c.done)).toEqual([false, false, false, false, false, false, false, true]);
+    expect(calls.map((c) => c.rewrapped)).toEqual([3, 3, 3, 1, 0, 0, 0, 0]);
+    expect(calls.slice(0, -1).map((c) => c.retryAfterSeconds)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(calls.at(-1)).toMatchObject({ keyVersion: '2', skipped: 0, failed: 0, nextCursor: null, retryAfterSeconds: null });
     for (const id of ids) {
       for (const field of ['refreshToken', 'accessToken'] as const) {
         const sealed = await stored(id, field);
@@ -127,7 +129,8 @@ describe('rewrapTokens (core)', () => {
     };
     const calls = await runToCompletion(deps({ vault: racingVault, config: { pageSize: 10, budgetSeconds: 60 } }));
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ skipped: 1, rewrapped: 5, done: true, scanned: 10 });
+    // Pass 1 re-seals 4 and skips the target, pass 2 re-seals the target's refresh token, pass 3 is clean.
+    expect(calls[0]).toMatchObject({ skipped: 1, rewrapped: 5, done: true, scanned: 15 });
     expect(logs.some((line) => line.includes('starting another pass'))).toBe(true);
     await expect(vault.open(target, 'accessToken', await stored(target, 'accessToken'))).resolves.toBe('from-a-new-sign-in');
     expect((await stored(target, 'refreshToken')).keyVersion).toBe('2');
@@ -151,7 +154,7 @@ describe('rewrapTokens (core)', () => {
     expect(doc?.accessToken).toBeUndefined();
   });
 
-  it('never re-seals a newer token under an older key (an instance whose cached latest is old)', async () => {
+  it('never re-seals a newer token under an older key', async () => {
     const [id] = await connectUsers(1);
     rotate('3');
     await db.collection(collection).doc(id!).update({ accessToken: await vault.seal(id!, 'accessToken', 'newer') });
@@ -197,7 +200,7 @@ describe('rewrapTokens (core)', () => {
     expect(resumed).toMatchObject({ rewrapped: 2, done: true });
   });
 
-  it('an empty collection is done at once', async () => {
+  it('an empty collection is done at once once the version is settled', async () => {
     expect(await rewrapTokens(START_CURSOR, deps())).toEqual({
       keyVersion: '1',
       scanned: 0,
@@ -207,6 +210,91 @@ describe('rewrapTokens (core)', () => {
       failedUserIds: [],
       done: true,
       nextCursor: null,
+      retryAfterSeconds: null,
     });
+  });
+
+  describe('a version younger than the key cache (some instance may still seal with an older one)', () => {
+    it('re-seals what it can, answers not done with the seconds until the version is settled, and never done before', async () => {
+      const ids = await connectUsers(4);
+      rotate('2');
+      keys.settledAt = new Date(clockMs + 30_000);
+      const first = await rewrapTokens(START_CURSOR, deps());
+      expect(first).toMatchObject({ keyVersion: '2', scanned: 4, rewrapped: 4, done: false });
+      expect(first.retryAfterSeconds).toBeGreaterThan(20);
+      expect(first.retryAfterSeconds).toBeLessThanOrEqual(30);
+      for (const id of ids) expect((await stored(id, 'refreshToken')).keyVersion).toBe('2');
+      // Calling again early changes nothing: still not done, with a shorter wait.
+      const early = await rewrapTokens(decodeCursor(first.nextCursor!)!, deps());
+      expect(early).toMatchObject({ scanned: 4, rewrapped: 0, done: false });
+      expect(early.retryAfterSeconds).toBeLessThan(first.retryAfterSeconds!);
+      clockMs = keys.settledAt.getTime();
+      const settled = await rewrapTokens(decodeCursor(early.nextCursor!)!, deps());
+      expect(settled).toMatchObject({ scanned: 4, rewrapped: 0, done: true, retryAfterSeconds: null });
+    });
+
+    it('catches a token a stale instance sealed under the old version after the first pass went by', async () => {
+      const ids = await connectUsers(5);
+      rotate('2');
+      keys.settledAt = new Date(clockMs + 30_000);
+      const first = await rewrapTokens(START_CURSOR, deps());
+      expect(first).toMatchObject({ rewrapped: 5, done: false });
+      // An instance whose cached key is still version 1 stores a sign-in for a user the pass already re-sealed.
+      const late = ids[1]!;
+      await db.collection(collection).doc(late).update({ refreshToken: await vault.seal(late, 'refreshToken', 'from-a-stale-instance', { keyVersion: '1' }) });
+      clockMs = keys.settledAt.getTime() + 1;
+      const calls = [first, ...(await runToCompletion(deps(), 10, decodeCursor(first.nextCursor!)!))];
+      expect(calls.at(-1)).toMatchObject({ done: true, keyVersion: '2' });
+      expect(calls.reduce((sum, c) => sum + c.rewrapped, 0)).toBe(6);
+      const caught = await stored(late, 'refreshToken');
+      expect(caught.keyVersion).toBe('2');
+      await expect(vault.open(late, 'refreshToken', caught)).resolves.toBe('from-a-stale-instance');
+    });
+
+    it('a pass begun while the version was young does not count, even if the version settles before it ends', async () => {
+      await connectUsers(5);
+      rotate('2');
+      keys.settledAt = new Date(clockMs + 30_000);
+      const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1 } });
+      const first = await rewrapTokens(START_CURSOR, onePagePerCall);
+      // Stopped by its budget in the middle of a pass: carry on at once.
+      expect(first).toMatchObject({ scanned: 3, rewrapped: 3, done: false, retryAfterSeconds: 0 });
+      clockMs = keys.settledAt.getTime() + 1;
+      const calls = await runToCompletion(onePagePerCall, 10, decodeCursor(first.nextCursor!)!);
+      // The rest of the young pass, then a whole settled pass before done.
+      expect(calls.map((c) => [c.scanned, c.rewrapped, c.done])).toEqual([
+        [2, 2, false],
+        [3, 0, false],
+        [2, 0, true],
+      ]);
+    });
+  });
+
+  it('a settled pass that re-sealed anything is followed by another: a stale write behind it is caught', async () => {
+    const ids = await connectUsers(6);
+    rotate('2');
+    const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1 } });
+    const first = await rewrapTokens(START_CURSOR, onePagePerCall);
+    expect(first).toMatchObject({ scanned: 3, rewrapped: 3, done: false });
+    // A write that was in flight from before the version settled lands behind the scan.
+    await db.collection(collection).doc(ids[0]!).update({ accessToken: await vault.seal(ids[0]!, 'accessToken', 'in-flight', { keyVersion: '1' }) });
+    const calls = [first, ...(await runToCompletion(onePagePerCall, 10, decodeCursor(first.nextCursor!)!))];
+    expect(calls.at(-1)).toMatchObject({ done: true, rewrapped: 0 });
+    expect(calls.reduce((sum, c) => sum + c.rewrapped, 0)).toBe(7);
+    expect((await stored(ids[0]!, 'accessToken')).keyVersion).toBe('2');
+  });
+
+  it('reads the newest version on every call: a cursor from an earlier version starts a new pass from the first user', async () => {
+    const ids = await connectUsers(6);
+    rotate('2');
+    const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1 } });
+    const first = await rewrapTokens(START_CURSOR, onePagePerCall);
+    expect(first).toMatchObject({ keyVersion: '2', rewrapped: 3 });
+    rotate('3');
+    const calls = await runToCompletion(onePagePerCall, 10, decodeCursor(first.nextCursor!)!);
+    expect(calls[0]).toMatchObject({ keyVersion: '3', scanned: 3, rewrapped: 3 });
+    expect(calls.at(-1)).toMatchObject({ keyVersion: '3', done: true });
+    for (const id of ids) expect((await stored(id, 'refreshToken')).keyVersion).toBe('3');
+    expect(logs.some((line) => line.includes('newest key version changed'))).toBe(true);
   });
 });

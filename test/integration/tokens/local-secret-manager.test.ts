@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { crc32c } from '../../../functions/src/tokens/crc32c';
+import { createSecretManagerClient } from '../../../functions/src/tokens/secret-manager-client';
+import { startLocalSecretManager } from '../../../sandbox/src/secret-manager/server';
 import { addVersion, createSecret, type SecretManagerFixture, startSecretManagerFixture, uniqueSecretName } from './helpers/secret-manager-fixture';
 
 /** The local Secret Manager, driven through the real client library as the product and infra use it. */
@@ -56,6 +58,26 @@ describe('local Secret Manager server', () => {
     const [first] = await sm.client.accessSecretVersion({ name: `${secret}/versions/1` });
     expect(Buffer.from(first.payload?.data as Uint8Array).equals(one)).toBe(true);
     expect(await grpcCode(sm.client.accessSecretVersion({ name: `${secret}/versions/3` }))).toBe(status.NOT_FOUND);
+  });
+
+  it('GetSecretVersion resolves latest to its number, with the create time of the server\'s clock and its state', async () => {
+    let clock = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+    const server = await startLocalSecretManager({ now: () => clock });
+    const client = createSecretManagerClient({ emulatorHost: server.hostPort });
+    try {
+      server.addVersion('projects/p/secrets/s', randomBytes(32));
+      clock += 61_000;
+      server.addVersion('projects/p/secrets/s', randomBytes(32));
+      const [latest] = await client.getSecretVersion({ name: 'projects/p/secrets/s/versions/latest' });
+      expect(latest.name).toMatch(/^projects\/\d+\/secrets\/s\/versions\/2$/);
+      expect(latest.state).toBe('ENABLED');
+      expect(latest.createTime).toEqual({ seconds: String(Math.floor(clock / 1000)), nanos: 678_000_000 });
+      const [first] = await client.getSecretVersion({ name: 'projects/p/secrets/s/versions/1' });
+      expect(Number(first.createTime?.seconds)).toBe(Math.floor(clock / 1000) - 61);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 
   it('checks a client-supplied checksum on add', async () => {

@@ -90,6 +90,18 @@ describe('Secret Manager key source', () => {
     expect(error.message).not.toContain(payload.toString());
   });
 
+  it('keeps a payload that is not a key for the TTL like a key: one call per TTL, not per request, then heals', async () => {
+    const secret = await secretWith(randomBytes(16));
+    const keys = keySource(secret, { cacheTtlSeconds: 60 });
+    const before = accessCalls();
+    for (let i = 0; i < 5; i += 1) expect((await vaultErrorFrom(keys.current())).code).toBe('invalid_key');
+    expect(accessCalls()).toBe(before + 1);
+    await addVersion(sm.client, secret, randomBytes(32));
+    now += 60_000;
+    expect((await keys.current()).version).toBe('2');
+    expect(accessCalls()).toBe(before + 2);
+  });
+
   it('caches latest for the TTL, so a new version reaches seals once the TTL has passed', async () => {
     const secret = await secretWith(randomBytes(32));
     const keys = keySource(secret, { cacheTtlSeconds: 60 });
@@ -123,6 +135,53 @@ describe('Secret Manager key source', () => {
     expect(error.code).toBe('key_unavailable');
     expect(error.transient).toBe(false);
     expect(error.message).toContain('FAILED_PRECONDITION');
+  });
+
+  describe('newest(), for key rotation', () => {
+    const GET = 'GetSecretVersion';
+
+    it('asks Secret Manager on every call which version latest is, even while current() is cached', async () => {
+      const secret = await secretWith(randomBytes(32));
+      const keys = keySource(secret, { cacheTtlSeconds: 60 });
+      expect((await keys.current()).version).toBe('1');
+      const before = sm.server.callCount(GET);
+      expect((await keys.newest()).version).toBe('1');
+      await addVersion(sm.client, secret, randomBytes(32));
+      expect((await keys.newest()).version).toBe('2');
+      expect((await keys.current()).version).toBe('1'); // still cached: what another instance may seal with
+      expect(sm.server.callCount(GET)).toBe(before + 2);
+    });
+
+    it('is settled the key cache TTL after the version was created, by Secret Manager\'s create time', async () => {
+      const secret = await secretWith(randomBytes(32));
+      const addedAfter = Date.now();
+      await addVersion(sm.client, secret, randomBytes(32));
+      const addedBefore = Date.now();
+      const { version, settledAt } = await keySource(secret, { cacheTtlSeconds: 90 }).newest();
+      expect(version).toBe('2');
+      // The local server stamps create times with its own clock (here the real one), as Google does.
+      expect(settledAt.getTime()).toBeGreaterThanOrEqual(Math.floor(addedAfter / 1000) * 1000 + 90_000);
+      expect(settledAt.getTime()).toBeLessThanOrEqual(addedBefore + 90_000);
+    });
+
+    it('refuses a latest version that is not enabled: nothing could be sealed with it', async () => {
+      const secret = await secretWith(randomBytes(32), randomBytes(32));
+      await sm.client.disableSecretVersion({ name: `${secret}/versions/2` });
+      const error = await vaultErrorFrom(keySource(secret).newest());
+      expect([error.code, error.transient]).toEqual(['key_unavailable', false]);
+      expect(error.message).toContain('DISABLED');
+    });
+
+    it('retries a passing failure and gives up with a transient key_unavailable, like every call', async () => {
+      const secret = await secretWith(randomBytes(32));
+      const before = sm.server.callCount(GET);
+      sm.server.failNext(1, { method: GET });
+      await expect(keySource(secret).newest()).resolves.toMatchObject({ version: '1' });
+      expect(sm.server.callCount(GET)).toBe(before + 2);
+      sm.server.failNext(4, { method: GET });
+      const error = await vaultErrorFrom(keySource(secret).newest());
+      expect([error.code, error.transient]).toEqual(['key_unavailable', true]);
+    });
   });
 
   it('coalesces concurrent misses into one call', async () => {

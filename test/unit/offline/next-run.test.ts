@@ -1,4 +1,4 @@
-import { nextRunAfterFailure, nextRunAfterSuccess, PENDING_WORK_DELAY_SECONDS } from '../../../functions/src/offline/work/next-run';
+import { nextRegularRun, nextRunAfterFailure, nextRunAfterSuccess, PENDING_WORK_DELAY_SECONDS } from '../../../functions/src/offline/work/next-run';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const after = (date: Date) => (date.getTime() - now.getTime()) / 1000;
@@ -8,6 +8,10 @@ describe('next run', () => {
     expect(after(nextRunAfterSuccess(now, 3600, true, () => 0))).toBe(3240);
     expect(after(nextRunAfterSuccess(now, 3600, true, () => 1))).toBe(3960);
     expect(after(nextRunAfterSuccess(now, 3600, true, () => 0.5))).toBe(3600);
+  });
+
+  it('after a failure only an operator can fix, waits the whole interval with the same jitter', () => {
+    expect([0, 0.5, 1].map((r) => after(nextRegularRun(now, 3600, () => r)))).toEqual([3240, 3600, 3960]);
   });
 
   it('comes back soon when work is pending', () => {

@@ -60,9 +60,14 @@ describe('resealStaleTokens', () => {
     const flaky = createTokenVault({
       current: () => keys.current(),
       byVersion: () => Promise.reject(new VaultError('key_unavailable', 'Secret Manager is down', { transient: true })),
+      newest: () => keys.newest(),
     });
     await expect(resealStaleTokens(flaky, 'u1', stored, '2')).rejects.toMatchObject({ code: 'key_unavailable', transient: true });
-    const cannotSeal = createTokenVault({ current: () => Promise.resolve({ version: '2', key: Buffer.alloc(5) }), byVersion: (v) => keys.byVersion(v) });
+    const cannotSeal = createTokenVault({
+      current: () => Promise.resolve({ version: '2', key: Buffer.alloc(5) }),
+      byVersion: (v) => (v === '2' ? Promise.resolve(Buffer.alloc(5)) : keys.byVersion(v)),
+      newest: () => keys.newest(),
+    });
     await expect(resealStaleTokens(cannotSeal, 'u1', stored, '2')).rejects.toMatchObject({ code: 'invalid_key' });
   });
 });

@@ -16,7 +16,7 @@ describe('readRewrapRequest', () => {
   });
 
   it('resumes from a cursor it issued (JSON or form)', () => {
-    const cursor = { after: 'user-7', pass: 2, conflicts: 1 };
+    const cursor = { after: 'user-7', pass: 2, keyVersion: '3', settled: true, stale: 1 };
     expect(readRewrapRequest(request('POST', JSON.stringify({ cursor: encodeCursor(cursor) })))).toEqual(cursor);
     expect(readRewrapRequest(request('POST', `cursor=${encodeCursor(cursor)}`, 'application/x-www-form-urlencoded'))).toEqual(cursor);
   });

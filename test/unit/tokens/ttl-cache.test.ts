@@ -15,6 +15,21 @@ describe('TtlCache', () => {
     await expect(cache.get('k', 1_000, load)).resolves.toBe(2);
   });
 
+  it('counts an entry\'s TTL from when its load started: a slow answer does not live longer', async () => {
+    const cache = new TtlCache<number>(clock);
+    let loads = 0;
+    const slowLoad = async () => {
+      now += 400; // the source answered as of the start; the answer arrives 400 ms later
+      return ++loads;
+    };
+    const startedAt = now;
+    await expect(cache.get('k', 1_000, slowLoad)).resolves.toBe(1);
+    now = startedAt + 999;
+    await expect(cache.get('k', 1_000, slowLoad)).resolves.toBe(1);
+    now = startedAt + 1_000;
+    await expect(cache.get('k', 1_000, slowLoad)).resolves.toBe(2);
+  });
+
   it('coalesces concurrent misses into one load', async () => {
     const cache = new TtlCache<string>(clock);
     let loads = 0;

@@ -128,12 +128,24 @@ describe('token vault', () => {
     await expect(rotatingVault.open('user-1', 'refreshToken', fresh)).resolves.toBe('new');
   });
 
-  it('refuses a key that is not 32 bytes as invalid_key, for seal and open', async () => {
+  it('seals under an exact version when asked (rotation pins its target), whatever the current one is', async () => {
+    const rotating = new StaticKeySource(['1', '2', '3']);
+    rotating.currentVersion = '3';
+    const rotatingVault = createTokenVault(rotating);
+    const pinned = await rotatingVault.seal('user-1', 'accessToken', 'pinned', { keyVersion: '2' });
+    expect(pinned.keyVersion).toBe('2');
+    await expect(rotatingVault.open('user-1', 'accessToken', pinned)).resolves.toBe('pinned');
+    await expectVaultError(rotatingVault.seal('user-1', 'accessToken', 'x', { keyVersion: '9' }), 'key_unavailable');
+  });
+
+  it('refuses a key that is not 32 bytes as invalid_key, for seal, open and the current version', async () => {
     const short: KeySource = {
       current: async () => ({ version: '1', key: Buffer.alloc(16) }),
       byVersion: async () => Buffer.alloc(16),
+      newest: async () => ({ version: '1', settledAt: new Date(0) }),
     };
     await expectVaultError(createTokenVault(short).seal('user-1', 'refreshToken', REFRESH), 'invalid_key');
+    await expectVaultError(createTokenVault(short).currentKeyVersion(), 'invalid_key');
     const sealed = await vault.seal('user-1', 'refreshToken', REFRESH);
     await expectVaultError(createTokenVault(short).open('user-1', 'refreshToken', sealed), 'invalid_key');
   });
@@ -146,12 +158,17 @@ describe('token vault', () => {
       byVersion: async () => {
         throw new Error('socket hang up near key=c2VjcmV0');
       },
+      newest: async () => {
+        throw new Error('socket hang up near key=c2VjcmV0');
+      },
     };
     const sealError = await expectVaultError(createTokenVault(broken).seal('user-1', 'refreshToken', REFRESH), 'key_unavailable');
     expect(sealError.message).not.toContain('c2VjcmV0');
     const sealed = await vault.seal('user-1', 'refreshToken', REFRESH);
     const openError = await expectVaultError(createTokenVault(broken).open('user-1', 'refreshToken', sealed), 'key_unavailable');
     expect(openError.message).not.toContain('c2VjcmV0');
+    const newestError = await expectVaultError(createTokenVault(broken).newestKeyVersion(), 'key_unavailable');
+    expect(newestError.message).not.toContain('c2VjcmV0');
   });
 
   it('rejects a missing user id or an unknown field before touching keys', async () => {

@@ -3,6 +3,7 @@ import { Timestamp } from '@google-cloud/firestore';
 import { AppError } from '../../errors/app-error';
 import type { Logger } from '../../logging/logger';
 import type { SealedToken, TokenField, TokenVault } from '../../tokens/vault';
+import { isUnreadableToken, keyFailure } from '../../tokens/key-failure';
 import { isVaultError } from '../../tokens/vault-error';
 import type { UserRecord } from '../../users/user-record';
 import type { RevokeErrorCode, RevokeToken } from './revoke-at-google';
@@ -71,15 +72,17 @@ function grantToRevoke(record: UserRecord, handled: ReadonlySet<string>): Stored
   return stored && !handled.has(stored.sealed.ciphertext) ? stored : undefined;
 }
 
-/** Opens and revokes one stored token. Only a passing key outage stops the disconnect (503, nothing changed). */
+/**
+ * Opens and revokes one stored token. A key problem (Secret Manager unreachable: 503; a
+ * misconfigured key: 500) stops the disconnect with nothing changed; a token that can never be
+ * opened is deleted anyway.
+ */
 async function revokeStored(userId: string, grant: StoredGrant, deps: DisconnectDeps): Promise<RevokeErrorCode | undefined> {
   let token: string;
   try {
     token = await deps.vault.open(userId, grant.field, grant.sealed);
   } catch (error) {
-    if (isVaultError(error) && error.code === 'key_unavailable' && error.transient) {
-      throw new AppError('key_unavailable', 'The token key is not available. Try again later.', { retryAfterSeconds: 5, cause: error });
-    }
+    if (isVaultError(error) && !isUnreadableToken(error)) throw keyFailure(error);
     deps.logger.warn('A stored token could not be opened, so it was not revoked at Google; deleting it anyway', {
       userId,
       errorCode: 'token_unreadable',

@@ -2,13 +2,19 @@
  * When a user is due again. Successful runs: the interval with ±10% jitter, so users signed up
  * in a burst do not stay in lockstep; a run stopped at its deadline with work pending comes back
  * after a minute, or after the interval if that is shorter. Failed runs: capped exponential
- * backoff with full jitter, never sooner than Google's Retry-After and never later than one interval.
+ * backoff with full jitter, never sooner than Google's Retry-After and never later than one
+ * interval; a failure only an operator can fix (a misconfigured key) waits the whole interval.
  */
 export const PENDING_WORK_DELAY_SECONDS = 60;
 const FAILURE_BASE_SECONDS = 60;
 
 export function nextRunAfterSuccess(now: Date, intervalSeconds: number, done: boolean, random: () => number): Date {
   if (!done) return new Date(now.getTime() + Math.min(PENDING_WORK_DELAY_SECONDS, intervalSeconds) * 1000);
+  return nextRegularRun(now, intervalSeconds, random);
+}
+
+/** The interval with ±10% jitter: after a finished run, and after a failure only an operator can fix. */
+export function nextRegularRun(now: Date, intervalSeconds: number, random: () => number): Date {
   const jitter = 1 + (random() * 2 - 1) * 0.1;
   return new Date(now.getTime() + Math.round(intervalSeconds * jitter * 1000));
 }

@@ -1,5 +1,6 @@
 import { isOfflineJobError } from '../../jobs/offline-job-error';
 import { classifyGoogleFailure } from '../../google/http-failure';
+import { keyFailureCode } from '../../tokens/key-failure';
 import { isVaultError } from '../../tokens/vault-error';
 import { RetriesExhaustedError } from '../../retry/retry';
 
@@ -12,6 +13,7 @@ export type RunErrorCode =
   | 'upstream_forbidden'
   | 'upstream_rejected'
   | 'key_unavailable'
+  | 'key_misconfigured'
   | 'token_unreadable'
   | 'storage_unavailable'
   | 'job_failed';
@@ -21,11 +23,14 @@ export interface RunFailure {
   retryAfterMs: number | undefined;
 }
 
+/** Failures only an operator can fix: retrying sooner than the user's next regular run cannot help. */
+export const WAITS_FOR_OPERATOR: ReadonlySet<RunErrorCode> = new Set(['key_misconfigured']);
+
 /** Reads what went wrong in a user's run, whatever threw it, into a stable code. */
 export function describeRunFailure(error: unknown): RunFailure {
   if (isOfflineJobError(error)) return { code: error.code, retryAfterMs: error.retryAfterMs };
   if (isVaultError(error)) {
-    return { code: error.code === 'decrypt_failed' ? 'token_unreadable' : 'key_unavailable', retryAfterMs: undefined };
+    return { code: error.code === 'decrypt_failed' ? 'token_unreadable' : keyFailureCode(error), retryAfterMs: undefined };
   }
   if (error instanceof RetriesExhaustedError) return { code: 'upstream_unavailable', retryAfterMs: error.retryAfterMs };
   const grpcCode = (error as { code?: unknown }).code;

@@ -13,8 +13,8 @@ import type { Logger } from '../../logging/logger';
 import type { TokenVault } from '../../tokens/vault';
 import type { DispatchedUser } from '../dispatch/claim-due-users';
 import type { Lease, LeaseStore, SkipReason } from './lease-store';
-import { nextRunAfterFailure, nextRunAfterSuccess } from './next-run';
-import { describeRunFailure, type RunErrorCode } from './run-failure';
+import { nextRegularRun, nextRunAfterFailure, nextRunAfterSuccess } from './next-run';
+import { describeRunFailure, type RunErrorCode, WAITS_FOR_OPERATOR } from './run-failure';
 import { UserAccess } from './user-access';
 
 export interface RunUserDeps {
@@ -126,11 +126,9 @@ async function recordFailure(
   const now = deps.now();
   const log = failure.code === 'job_failed' ? logger.error : logger.warn;
   log('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...(error instanceof Error ? { errorName: error.name } : {}) });
-  await deps.leases.finish(lease, {
-    ...keep,
-    lastError: failure.code,
-    attempts,
-    nextRunAt: Timestamp.fromDate(nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random)),
-  });
+  const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code)
+    ? nextRegularRun(now, deps.config.intervalSeconds, deps.random)
+    : nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random);
+  await deps.leases.finish(lease, { ...keep, lastError: failure.code, attempts, nextRunAt: Timestamp.fromDate(nextRunAt) });
   return { userId: lease.userId, status: 'failed', errorCode: failure.code };
 }

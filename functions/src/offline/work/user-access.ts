@@ -2,6 +2,7 @@ import { Timestamp } from '@google-cloud/firestore';
 import type { OAuth2Client } from 'google-auth-library';
 import { GrantRevokedError, refreshAccessToken } from '../../google/refresh-access-token';
 import type { RetryPolicy } from '../../retry/retry';
+import { isUnreadableToken } from '../../tokens/key-failure';
 import type { TokenVault } from '../../tokens/vault';
 import { refreshTokenIds } from '../../users/refresh-token-ids';
 import type { Lease, LeaseStore } from './lease-store';
@@ -31,11 +32,19 @@ export class UserAccess {
     private readonly deps: UserAccessDeps,
   ) {}
 
+  /**
+   * The stored access token is only a cache: one that cannot be opened (e.g. sealed under a key
+   * version disabled since, by a run that was still using it during a rotation) is refreshed.
+   */
   async current(): Promise<string> {
     const { record } = this.lease;
     const expiresAt = record.accessTokenExpiresAt?.toMillis() ?? 0;
     if (record.accessToken && expiresAt - this.deps.now().getTime() > MIN_ACCESS_TOKEN_LIFETIME_MS) {
-      return this.deps.vault.open(this.lease.userId, 'accessToken', record.accessToken);
+      try {
+        return await this.deps.vault.open(this.lease.userId, 'accessToken', record.accessToken);
+      } catch (error) {
+        if (!isUnreadableToken(error)) throw error;
+      }
     }
     return this.refresh();
   }
@@ -53,6 +62,9 @@ export class UserAccess {
     const { userId, record } = this.lease;
     if (this.revoked || !record.refreshToken) throw this.markRevoked();
     const refreshToken = await this.deps.vault.open(userId, 'refreshToken', record.refreshToken);
+    // The key the new tokens will be sealed with must be at hand before Google is asked: a refresh
+    // whose answer cannot be stored is wasted, and would lose a rotated refresh token.
+    await this.deps.vault.currentKeyVersion();
     const tokens = await refreshAccessToken(this.deps.oauth, refreshToken, this.deps.retry).catch((error: unknown) => {
       throw error instanceof GrantRevokedError ? this.markRevoked() : error;
     });

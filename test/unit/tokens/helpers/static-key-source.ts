@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { VaultError, type KeySource } from '../../../../functions/src/tokens';
+import { VaultError, type KeySource, type NewestKeyVersion } from '../../../../functions/src/tokens';
 
 /**
  * A KeySource over keys held in memory, with a settable current version: the smallest real
@@ -8,6 +8,8 @@ import { VaultError, type KeySource } from '../../../../functions/src/tokens';
 export class StaticKeySource implements KeySource {
   readonly keys = new Map<string, Buffer>();
   currentVersion: string;
+  /** What newest() says about the current version's age (default: settled long ago). */
+  settledAt = new Date(0);
   lookups = 0;
 
   constructor(versions: string[] = ['1']) {
@@ -17,6 +19,10 @@ export class StaticKeySource implements KeySource {
 
   async current(): Promise<{ version: string; key: Buffer }> {
     return { version: this.currentVersion, key: await this.byVersion(this.currentVersion) };
+  }
+
+  async newest(): Promise<NewestKeyVersion> {
+    return { version: this.currentVersion, settledAt: this.settledAt };
   }
 
   async byVersion(version: string): Promise<Buffer> {

@@ -5,9 +5,10 @@
 # The new version becomes "latest": functions seal new tokens with it once their key cache
 # expires (TOKEN_KEY_CACHE_SECONDS, default 300 s) and keep opening older tokens with the
 # version recorded in each. Older versions must stay enabled until rewrapTokens answers
-# "done": true, which it says only once the new version is TOKEN_KEY_CACHE_SECONDS old (no
-# instance can still seal with an older one) and a whole pass since found no token under another
-# version; only then disable them.
+# "done": true, which it says only once the new version is TOKEN_KEY_CACHE_SECONDS plus
+# REWRAP_SETTLE_MARGIN_SECONDS old (no instance can still seal with an older one, nor still be
+# writing such a seal) and a whole pass since found no token under another version; only then
+# disable them.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,7 +39,7 @@ main() {
   fi
   run_fed "$TOKEN_KEY_DESCRIPTION" token_key_bytes gcloud secrets versions add "$name" --data-file=- --project="$PROJECT"
   run gcloud secrets versions list "$name" --filter=state:enabled --format='table(name,createTime)' --project="$PROJECT"
-  is_dry_run || note $'\nThe newest version is now "latest". Call rewrapTokens now, and again after each answer\'s\nretryAfterSeconds, until it answers "done": true (README: Rotating the token key). It cannot say\ndone before this version is TOKEN_KEY_CACHE_SECONDS (default 5 min) old: until then some instance\nmay still seal with an older one. Keep the older versions enabled until done; only then:\ngcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
+  is_dry_run || note $'\nThe newest version is now "latest". Call rewrapTokens now, and again after each answer\'s\nretryAfterSeconds, until it answers "done": true (README: Rotating the token key). It cannot say\ndone before this version is TOKEN_KEY_CACHE_SECONDS + REWRAP_SETTLE_MARGIN_SECONDS (default 6 min)\nold: until then some instance may still seal with an older one. Keep the older versions enabled until done; only then:\ngcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
 }
 
 main "$@"

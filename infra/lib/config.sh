@@ -36,6 +36,7 @@ readonly CONFIG_DEFAULTS=(
   'APP_CHECK_PROJECT_NUMBER|'
   'REWRAP_PAGE_SIZE|'
   'REWRAP_BUDGET_SECONDS|'
+  'REWRAP_SETTLE_MARGIN_SECONDS|'
 )
 
 # Passed to every function as environment variables when set (empty = the code's default).
@@ -45,7 +46,7 @@ readonly FUNCTION_ENV_KEYS=(
   GOOGLE_OAUTH_CLIENT_ID GOOGLE_OAUTH_REDIRECT_URI ALLOWED_AUDIENCES ALLOWED_AUTHORIZED_PARTIES
   REQUIRED_SCOPES USERS_COLLECTION WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS
   DISPATCH_BATCH_SIZE DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS
-  REQUIRE_APP_CHECK APP_CHECK_PROJECT_NUMBER REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS
+  REQUIRE_APP_CHECK APP_CHECK_PROJECT_NUMBER REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS REWRAP_SETTLE_MARGIN_SECONDS
 )
 
 # gcloud's alternative list delimiter for --set-env-vars: values such as ALLOWED_AUDIENCES contain
@@ -174,6 +175,7 @@ validate_config() {
     DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS; do
     [[ $(cfg $key) =~ ^([1-9][0-9]*)?$ ]] || die "$key must be a positive whole number (or empty for the default)"
   done
+  [[ $(cfg REWRAP_SETTLE_MARGIN_SECONDS) =~ ^[0-9]*$ ]] || die "REWRAP_SETTLE_MARGIN_SECONDS must be a whole number of seconds (or empty for the default)"
   [[ $(cfg GOOGLE_OAUTH_CLIENT_ID) == *.apps.googleusercontent.com ]] ||
     die "GOOGLE_OAUTH_CLIENT_ID must be the web (server) OAuth client id, ending in .apps.googleusercontent.com"
   [[ $(cfg REQUIRE_APP_CHECK) =~ ^(true|false)?$ ]] || die "REQUIRE_APP_CHECK must be true or false (or empty)"

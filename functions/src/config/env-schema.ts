@@ -24,6 +24,12 @@ export const positiveInt = (fallback: number) =>
     z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(fallback),
   );
 
+export const nonNegativeInt = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').default(fallback),
+  );
+
 export const bool = (fallback: boolean) =>
   z.preprocess(
     blankToUndefined,

@@ -54,7 +54,8 @@ export async function rewrapTokens(start: RewrapCursor, deps: RewrapDeps): Promi
   const deadline = deps.now().getTime() + deps.config.budgetSeconds * 1000;
   // Never from a cache: an instance's cached "current" may still be the version being retired.
   const newest = await deps.vault.newestKeyVersion();
-  const settledAt = newest.settledAt.getTime();
+  // Settled: no instance can still seal with an older version, nor still be writing such a seal.
+  const settledAt = newest.settledAt.getTime() + deps.config.settleMarginSeconds * 1000;
   const beginPass = (pass: number): RewrapCursor => ({
     after: undefined,
     pass,

@@ -35,7 +35,7 @@ describe('rewrapTokens (core)', () => {
       db,
       collection,
       vault,
-      config: { pageSize: 3, budgetSeconds: 60 },
+      config: { pageSize: 3, budgetSeconds: 60, settleMarginSeconds: 0 },
       // Each reading of the clock moves it on by 1 s, so small budgets end after a known number of pages.
       now: () => new Date((clockMs += 1000)),
       logger: createLogger({}, (line) => logs.push(line)),
@@ -84,7 +84,7 @@ describe('rewrapTokens (core)', () => {
     const ids = await connectUsers(10);
     rotate('2');
     // A budget of 1 s with a clock that moves 1 s per reading: one page per call.
-    const calls = await runToCompletion(deps({ config: { pageSize: 3, budgetSeconds: 1 } }));
+    const calls = await runToCompletion(deps({ config: { pageSize: 3, budgetSeconds: 1, settleMarginSeconds: 0 } }));
     // The pass that re-sealed them cannot say done (a stale writer may have written behind it): a clean pass follows.
     expect(calls.map((c) => c.scanned)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
     expect(calls.map((c) => c.done)).toEqual([false, false, false, false, false, false, false, true]);
@@ -127,7 +127,7 @@ describe('rewrapTokens (core)', () => {
         return vault.open(userId, field, sealed);
       },
     };
-    const calls = await runToCompletion(deps({ vault: racingVault, config: { pageSize: 10, budgetSeconds: 60 } }));
+    const calls = await runToCompletion(deps({ vault: racingVault, config: { pageSize: 10, budgetSeconds: 60, settleMarginSeconds: 0 } }));
     expect(calls).toHaveLength(1);
     // Pass 1 re-seals 4 and skips the target, pass 2 re-seals the target's refresh token, pass 3 is clean.
     expect(calls[0]).toMatchObject({ skipped: 1, rewrapped: 5, done: true, scanned: 15 });
@@ -233,6 +233,20 @@ describe('rewrapTokens (core)', () => {
       expect(settled).toMatchObject({ scanned: 4, rewrapped: 0, done: true, retryAfterSeconds: null });
     });
 
+    it('waits the settle margin on top of the key cache: a seal made just before may still be on its way', async () => {
+      await connectUsers(2);
+      rotate('2');
+      keys.settledAt = new Date(clockMs);
+      const withMargin = deps({ config: { pageSize: 10, budgetSeconds: 60, settleMarginSeconds: 60 } });
+      const first = await rewrapTokens(START_CURSOR, withMargin);
+      expect(first).toMatchObject({ rewrapped: 2, done: false });
+      // The version is as old as the key cache asks, yet the margin is still to run (the clock ticks per reading).
+      expect(first.retryAfterSeconds).toBeGreaterThan(50);
+      expect(first.retryAfterSeconds).toBeLessThanOrEqual(60);
+      clockMs += 60_000;
+      expect(await rewrapTokens(decodeCursor(first.nextCursor!)!, withMargin)).toMatchObject({ rewrapped: 0, done: true });
+    });
+
     it('catches a token a stale instance sealed under the old version after the first pass went by', async () => {
       const ids = await connectUsers(5);
       rotate('2');
@@ -255,7 +269,7 @@ describe('rewrapTokens (core)', () => {
       await connectUsers(5);
       rotate('2');
       keys.settledAt = new Date(clockMs + 30_000);
-      const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1 } });
+      const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1, settleMarginSeconds: 0 } });
       const first = await rewrapTokens(START_CURSOR, onePagePerCall);
       // Stopped by its budget in the middle of a pass: carry on at once.
       expect(first).toMatchObject({ scanned: 3, rewrapped: 3, done: false, retryAfterSeconds: 0 });
@@ -273,7 +287,7 @@ describe('rewrapTokens (core)', () => {
   it('a settled pass that re-sealed anything is followed by another: a stale write behind it is caught', async () => {
     const ids = await connectUsers(6);
     rotate('2');
-    const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1 } });
+    const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1, settleMarginSeconds: 0 } });
     const first = await rewrapTokens(START_CURSOR, onePagePerCall);
     expect(first).toMatchObject({ scanned: 3, rewrapped: 3, done: false });
     // A write that was in flight from before the version settled lands behind the scan.
@@ -287,7 +301,7 @@ describe('rewrapTokens (core)', () => {
   it('reads the newest version on every call: a cursor from an earlier version starts a new pass from the first user', async () => {
     const ids = await connectUsers(6);
     rotate('2');
-    const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1 } });
+    const onePagePerCall = deps({ config: { pageSize: 3, budgetSeconds: 1, settleMarginSeconds: 0 } });
     const first = await rewrapTokens(START_CURSOR, onePagePerCall);
     expect(first).toMatchObject({ keyVersion: '2', rewrapped: 3 });
     rotate('3');

@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # Deploys offline-access into one Google Cloud project with gcloud. Safe to re-run: every step
 # checks before it creates, and a re-run updates what changed (functions, schedule, rules).
-# See README.md (Deploy).
+# See docs/deploy.md.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

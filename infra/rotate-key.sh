@@ -39,7 +39,7 @@ main() {
   fi
   run_fed "$TOKEN_KEY_DESCRIPTION" token_key_bytes gcloud secrets versions add "$name" --data-file=- --project="$PROJECT"
   run gcloud secrets versions list "$name" --filter=state:enabled --format='table(name,createTime)' --project="$PROJECT"
-  is_dry_run || note $'\nThe newest version is now "latest". Call rewrapTokens now, and again after each answer\'s\nretryAfterSeconds, until it answers "done": true (README: Rotating the token key). It cannot say\ndone before this version is TOKEN_KEY_CACHE_SECONDS + REWRAP_SETTLE_MARGIN_SECONDS (default 6 min)\nold: until then some instance may still seal with an older one. Keep the older versions enabled until done; only then:\ngcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
+  is_dry_run || note $'\nThe newest version is now "latest". Call rewrapTokens now, and again after each answer\'s\nretryAfterSeconds, until it answers "done": true (docs/key-rotation.md). It cannot say\ndone before this version is TOKEN_KEY_CACHE_SECONDS + REWRAP_SETTLE_MARGIN_SECONDS (default 6 min)\nold: until then some instance may still seal with an older one. Keep the older versions enabled until done; only then:\ngcloud secrets versions disable VERSION --secret='"$name --project=$PROJECT"
 }
 
 main "$@"

@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # Removes what infra/deploy.sh created, in reverse order. Asks first unless --yes. The Firestore
 # database (every user's record) is deleted only with --delete-database. Enabled APIs stay enabled:
-# other things in the project may use them. See README.md (Deploy).
+# other things in the project may use them. See docs/deploy.md.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -7,7 +7,7 @@ import type { HttpRequest } from '../http/types';
 const CODE_PATTERN = /^[A-Za-z0-9\-._~/+=]+$/;
 export const MAX_CODE_LENGTH = 1024;
 
-/** Applies the contract's checks in the order the README documents them and returns the code. */
+/** Applies the contract's checks in the order docs/exchange-api.md documents them and returns the code. */
 export function readExchangeRequest(request: HttpRequest): string {
   requireMethod(request, ['POST']);
   requireCsrfHeader(request);

@@ -122,7 +122,7 @@ describe('key rotation end to end (local Secret Manager)', () => {
     await signIn('fay');
     expect((await tokensOf('fay')).refreshToken.keyVersion).toBe('2');
 
-    // The operator's loop (README): honour retryAfterSeconds, resume from nextCursor, until done.
+    // The operator's loop (docs/key-rotation.md): honour retryAfterSeconds, resume from nextCursor, until done.
     const calls: RewrapResult[] = [first];
     while (!calls.at(-1)!.done && calls.length < 20) {
       await sleep((calls.at(-1)!.retryAfterSeconds ?? 0) * 1000);

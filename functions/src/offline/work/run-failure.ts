@@ -4,7 +4,7 @@ import { keyFailureCode } from '../../tokens/key-failure';
 import { isVaultError } from '../../tokens/vault-error';
 import { RetriesExhaustedError } from '../../retry/retry';
 
-/** Stable codes recorded as a user's `lastError` (documented in the README). */
+/** Stable codes recorded as a user's `lastError` (documented in docs/offline-work.md). */
 export type RunErrorCode =
   | 'reauth_required'
   | 'upstream_unavailable'

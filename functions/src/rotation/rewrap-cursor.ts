@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../users/sweep/opaque-cursor';
 
 /**
  * Where a rewrap run stands, handed to the operator as an opaque string so the next call resumes
@@ -23,9 +24,6 @@ export interface RewrapCursor {
 
 export const START_CURSOR: RewrapCursor = { after: undefined, pass: 1, keyVersion: undefined, settled: false, stale: 0 };
 
-/** Firestore document ids are at most 1500 bytes; base64url of JSON around one stays well under this. */
-export const MAX_CURSOR_LENGTH = 4096;
-
 const cursorSchema = z.strictObject({
   v: z.literal(2),
   after: z.string().min(1).max(1500).optional(),
@@ -36,28 +34,20 @@ const cursorSchema = z.strictObject({
 });
 
 export function encodeCursor(cursor: RewrapCursor): string {
-  const wire = {
+  return encodeOpaqueCursor({
     v: 2,
     ...(cursor.after === undefined ? {} : { after: cursor.after }),
     pass: cursor.pass,
     ...(cursor.keyVersion === undefined ? {} : { keyVersion: cursor.keyVersion }),
     settled: cursor.settled,
     stale: cursor.stale,
-  };
-  return Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
+  });
 }
 
 /** Undefined for anything this function did not issue (it says nothing more: it is operator input). */
 export function decodeCursor(text: string): RewrapCursor | undefined {
-  if (text.length === 0 || text.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success) return undefined;
-  const { after, pass, keyVersion, settled, stale } = result.data;
+  const wire = decodeOpaqueCursor(text, cursorSchema);
+  if (!wire) return undefined;
+  const { after, pass, keyVersion, settled, stale } = wire;
   return { after, pass, keyVersion, settled, stale };
 }

@@ -1,7 +1,8 @@
 import type { HttpHandler } from '../http/types';
 import { keyFailure } from '../tokens/key-failure';
 import { isVaultError } from '../tokens/vault-error';
-import { readRewrapRequest } from './rewrap-request';
+import { readCursorRequest } from '../users/sweep/cursor-request';
+import { decodeCursor, START_CURSOR } from './rewrap-cursor';
 import { type RewrapDeps, rewrapTokens } from './rewrap-tokens';
 
 /**
@@ -12,7 +13,7 @@ import { type RewrapDeps, rewrapTokens } from './rewrap-tokens';
  */
 export function createRewrapHandler(deps: RewrapDeps): HttpHandler {
   return async (request) => {
-    const cursor = readRewrapRequest(request);
+    const cursor = readCursorRequest(request, decodeCursor, START_CURSOR);
     const result = await rewrapTokens(cursor, deps).catch((error: unknown) => {
       throw isVaultError(error) ? keyFailure(error, 'Call again later with the same cursor.') : error;
     });

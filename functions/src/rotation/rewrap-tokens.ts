@@ -3,6 +3,7 @@ import type { RewrapConfig } from '../config/rewrap-config';
 import type { Logger } from '../logging/logger';
 import type { TokenVault } from '../tokens/vault';
 import { encodeCursor, type RewrapCursor } from './rewrap-cursor';
+import { sweepWriter } from '../users/sweep/sweep-page';
 import { rewrapPage } from './rewrap-page';
 
 export interface RewrapDeps {
@@ -70,21 +71,27 @@ export async function rewrapTokens(start: RewrapCursor, deps: RewrapDeps): Promi
   let cursor = start.keyVersion === newest.version && start.after !== undefined ? start : beginPass(start.pass);
   const totals: Totals = { scanned: 0, rewrapped: 0, skipped: 0, failedUserIds: new Set() };
   const answer = (next: RewrapCursor | null, retryAfterSeconds: number | null) => result(newest.version, totals, next, retryAfterSeconds);
-  for (;;) {
-    const page = await rewrapPage(deps, { after: cursor.after, pageSize: deps.config.pageSize, currentVersion: newest.version });
-    totals.scanned += page.scanned;
-    totals.rewrapped += page.rewrapped;
-    totals.skipped += page.conflicts;
-    for (const id of page.unreadableUserIds) totals.failedUserIds.add(id);
-    cursor = { ...cursor, after: page.last ?? cursor.after, stale: cursor.stale + page.rewrapped + page.conflicts };
-    if (page.endOfCollection) {
-      if (cursor.settled && cursor.stale === 0) return answer(null, null);
-      deps.logger.info('This pass cannot say done; starting another pass', { pass: cursor.pass, settled: cursor.settled, stale: cursor.stale });
-      cursor = beginPass(cursor.pass + 1);
-      // Some instance may still seal with an older version: a pass begun now could not count.
-      if (!cursor.settled) return answer(cursor, Math.max(1, Math.ceil((settledAt - deps.now().getTime()) / 1000)));
+  // One writer for the call, so its rate limiter ramps across pages instead of starting afresh on each.
+  const writer = sweepWriter(deps.db);
+  try {
+    for (;;) {
+      const page = await rewrapPage(deps, writer, { after: cursor.after, pageSize: deps.config.pageSize, currentVersion: newest.version });
+      totals.scanned += page.scanned;
+      totals.rewrapped += page.rewrapped;
+      totals.skipped += page.conflicts;
+      for (const id of page.unreadableUserIds) totals.failedUserIds.add(id);
+      cursor = { ...cursor, after: page.last ?? cursor.after, stale: cursor.stale + page.rewrapped + page.conflicts };
+      if (page.endOfCollection) {
+        if (cursor.settled && cursor.stale === 0) return answer(null, null);
+        deps.logger.info('This pass cannot say done; starting another pass', { pass: cursor.pass, settled: cursor.settled, stale: cursor.stale });
+        cursor = beginPass(cursor.pass + 1);
+        // Some instance may still seal with an older version: a pass begun now could not count.
+        if (!cursor.settled) return answer(cursor, Math.max(1, Math.ceil((settledAt - deps.now().getTime()) / 1000)));
+      }
+      if (deps.now().getTime() >= deadline) return answer(cursor, 0);
     }
-    if (deps.now().getTime() >= deadline) return answer(cursor, 0);
+  } finally {
+    await writer.close();
   }
 }
 

@@ -1,6 +1,10 @@
 import type { HttpRequest } from '../../../functions/src/http/types';
 import { encodeCursor, START_CURSOR } from '../../../functions/src/rotation/rewrap-cursor';
-import { readRewrapRequest } from '../../../functions/src/rotation/rewrap-request';
+import { decodeCursor } from '../../../functions/src/rotation/rewrap-cursor';
+import { readCursorRequest } from '../../../functions/src/users/sweep/cursor-request';
+
+/** With rewrapTokens' cursor, the first of its users. */
+const readRewrapRequest = (input: HttpRequest) => readCursorRequest(input, decodeCursor, START_CURSOR);
 
 const request = (method: string, body = '', contentType = 'application/json'): HttpRequest => ({
   method,
@@ -8,7 +12,7 @@ const request = (method: string, body = '', contentType = 'application/json'): H
   rawBody: Buffer.from(body),
 });
 
-describe('readRewrapRequest', () => {
+describe('readCursorRequest', () => {
   it('starts a run on an empty body or an empty object', () => {
     expect(readRewrapRequest(request('POST'))).toEqual(START_CURSOR);
     expect(readRewrapRequest(request('POST', '{}'))).toEqual(START_CURSOR);

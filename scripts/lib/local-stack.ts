@@ -5,7 +5,7 @@ import { checkEmulatorPrerequisites, startFirestoreEmulator, startPubsubEmulator
 import { startFunction } from './functions-process';
 import { LOCAL_CLIENT, LOCAL_KEY_FILE, LOCAL_PROJECT, LOCAL_TOPIC, localFunctionEnv } from './local-env';
 import { assertPortsFree } from './ports';
-import { functionPort, functionUrl, LOCAL_FUNCTIONS, type StackLayout } from './stack-layout';
+import { functionPort, functionUrl, LOCAL_FUNCTIONS, stackPorts, type StackLayout } from './stack-layout';
 import { startLocalScheduler } from './local-scheduler';
 
 export interface LocalStack {
@@ -29,12 +29,7 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
   checkEmulatorPrerequisites(true);
   // Nothing here runs on Google Cloud: keep the client libraries from probing for a metadata server.
   process.env.METADATA_SERVER_DETECTION ??= 'none';
-  await assertPortsFree(layout.host, [
-    layout.firestorePort,
-    layout.pubsubPort,
-    layout.sandboxGooglePort,
-    ...LOCAL_FUNCTIONS.map((name) => functionPort(layout, name)),
-  ]);
+  await assertPortsFree(layout.host, stackPorts(layout));
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
     for (const step of stops.reverse()) await step().catch(() => undefined);

@@ -23,7 +23,7 @@ export interface LocalStackOptions {
 /**
  * Starts the whole stack on the firebase.json layout: emulators, sandbox Google, every function
  * under functions-framework, the topic with a push subscription to the worker, and the scheduler.
- * On any failure, what was started is stopped again.
+ * On any failure, what was started is stopped again; `stop()` may be called more than once.
  */
 export async function startLocalStack(layout: StackLayout, options: LocalStackOptions): Promise<LocalStack> {
   checkEmulatorPrerequisites(true);
@@ -31,9 +31,11 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   await assertPortsFree(layout.host, stackPorts(layout));
   const stops: (() => Promise<void>)[] = [];
-  const stop = async (): Promise<void> => {
-    for (const step of stops.reverse()) await step().catch(() => undefined);
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      for (const step of stops.reverse()) await step().catch(() => undefined);
+    })());
   try {
     if (generateKeyFile(LOCAL_KEY_FILE) === 'created') options.log(`Generated a local token key in ${LOCAL_KEY_FILE} (git-ignored).`);
     options.log('Starting the Firestore and Pub/Sub emulators...');

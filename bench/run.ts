@@ -18,6 +18,7 @@ import { runExchangeAbuse } from './suites/exchange-abuse';
 import { runExchangeLoad } from './suites/exchange-load';
 import { runImagePipeline } from './suites/image-pipeline';
 import { runOfflineWork } from './suites/offline-work';
+import { shutdownOnSignals } from '../scripts/lib/shutdown';
 
 const RUNNERS: Record<SuiteName, (context: BenchContext) => Promise<SuiteReport>> = {
   'cold-start': runColdStart,
@@ -71,6 +72,8 @@ async function main(): Promise<number> {
   return Object.keys(failures).length === 0 ? 0 : 1;
 }
 
+// Ctrl-C, SIGTERM or a closed terminal still stops every emulator and function this run started.
+shutdownOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

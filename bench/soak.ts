@@ -5,6 +5,7 @@
 import { runSoak } from './soak/run-soak';
 import { renderSoakReport } from './soak/render-soak';
 import { FULL_SOAK, SHORT_SOAK } from './soak/soak-config';
+import { shutdownOnSignals } from '../scripts/lib/shutdown';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -21,6 +22,8 @@ async function main(): Promise<number> {
   return report.violations.length === 0 ? 0 : 1;
 }
 
+// Ctrl-C, SIGTERM or a closed terminal still stops every emulator and function this run started.
+shutdownOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -2,7 +2,7 @@
  * `npm run demo [-- --users N]`: the whole story with N sandbox users (default 3). Uses the running
  * local stack, or starts one (and stops it at the end). Each user signs in, the app's code is
  * exchanged, sample photos land in their Drive app data folder, and after the scheduler's tick
- * the backend has enhanced them while the users were away.
+ * the backend has enhanced them while the users were away. Ctrl-C stops what it started.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { exchange, isUp, listFiles, mintCode, putPhoto, readUser, type DriveFile
 import { LOCAL_PROJECT } from './lib/local-env';
 import { type LocalStack, startLocalStack } from './lib/local-stack';
 import { waitUntil } from './lib/ports';
+import { atShutdown, exitAfterStopping, shutdownOnSignals } from './lib/shutdown';
 import { functionUrl, readStackLayout, REPO_ROOT } from './lib/stack-layout';
 
 const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'];
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   if (!(await isUp(exchangeUrl)) || !(await isUp(`${sandboxUrl}/__admin/stats`))) {
     console.log(`No local stack running: starting one (scheduler every ${SCHEDULE_SECONDS} s)...`);
     started = await startLocalStack(layout, { scheduleSeconds: SCHEDULE_SECONDS, log: () => {} });
+    atShutdown(() => started?.stop());
   }
   try {
     const run = Date.now().toString(36);
@@ -89,7 +91,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+shutdownOnSignals({ message: (signal) => `\n${signal}: stopping the demo...` });
+main().then(
+  () => exitAfterStopping(0),
+  (error: unknown) => exitAfterStopping(1, error instanceof Error ? error.message : String(error)),
+);

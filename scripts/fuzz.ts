@@ -9,6 +9,7 @@ import { freePort } from './lib/ports';
 import { startFuzzStack } from '../test/fuzz/fuzz-stack';
 import { FUZZ_TARGETS } from '../test/fuzz/fuzz-targets';
 import { formatReports, fuzzTarget } from '../test/fuzz/run-fuzz';
+import { shutdownOnSignals } from './lib/shutdown';
 
 function numberFlag(name: string, fallback: number | undefined): number | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -47,6 +48,8 @@ async function main(): Promise<number> {
   }
 }
 
+// Ctrl-C, SIGTERM or a closed terminal still stops every emulator and function this run started.
+shutdownOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

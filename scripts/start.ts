@@ -1,10 +1,12 @@
 /**
  * `npm start`: the whole local stack on the ports in firebase.json (Firestore and Pub/Sub
  * emulators, sandbox Google, every function served by functions-framework exactly as in
- * production, a local scheduler tick), then a copy-paste walk-through. Ctrl-C stops everything.
+ * production, a local scheduler tick), then a copy-paste walk-through. Ctrl-C, SIGTERM or closing
+ * the terminal stops everything, also half-way through starting and with stdout a broken pipe.
  */
 import { LOCAL_PROJECT } from './lib/local-env';
 import { startLocalStack } from './lib/local-stack';
+import { atShutdown, exitAfterStopping, say, shutdownOnSignals } from './lib/shutdown';
 import { functionUrl, LOCAL_FUNCTIONS, readStackLayout } from './lib/stack-layout';
 import { printWalkthrough } from './lib/walkthrough';
 
@@ -12,17 +14,8 @@ async function main(): Promise<void> {
   const layout = readStackLayout();
   const scheduleSeconds = Number(process.env.LOCAL_SCHEDULE ?? 15);
   if (!Number.isInteger(scheduleSeconds) || scheduleSeconds <= 0) throw new Error('LOCAL_SCHEDULE must be a whole number of seconds');
-  const stack = await startLocalStack(layout, { scheduleSeconds, log: (line) => console.log(line) });
-
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local stack...`);
-    void stack.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const stack = await startLocalStack(layout, { scheduleSeconds, log: (line) => say(line) });
+  atShutdown(() => stack.stop());
 
   printWalkthrough({
     firestore: `${layout.host}:${layout.firestorePort}`,
@@ -39,7 +32,6 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+// Stopping is how `npm start` is meant to end: exit 0, so npm adds no error of its own.
+shutdownOnSignals({ exitCode: 0, message: (signal) => `\n${signal}: stopping the local stack...` });
+main().catch((error: unknown) => exitAfterStopping(1, error instanceof Error ? error.message : String(error)));

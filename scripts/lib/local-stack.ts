@@ -5,7 +5,7 @@ import { checkEmulatorPrerequisites, startFirestoreEmulator, startPubsubEmulator
 import { startFunction } from './functions-process';
 import { LOCAL_CLIENT, LOCAL_KEY_FILE, LOCAL_PROJECT, LOCAL_TOPIC, localFunctionEnv } from './local-env';
 import { assertPortsFree } from './ports';
-import { functionPort, functionUrl, LOCAL_FUNCTIONS, type StackLayout } from './stack-layout';
+import { functionPort, functionUrl, LOCAL_FUNCTIONS, stackPorts, type StackLayout } from './stack-layout';
 import { startLocalScheduler } from './local-scheduler';
 
 export interface LocalStack {
@@ -23,22 +23,19 @@ export interface LocalStackOptions {
 /**
  * Starts the whole stack on the firebase.json layout: emulators, sandbox Google, every function
  * under functions-framework, the topic with a push subscription to the worker, and the scheduler.
- * On any failure, what was started is stopped again.
+ * On any failure, what was started is stopped again; `stop()` may be called more than once.
  */
 export async function startLocalStack(layout: StackLayout, options: LocalStackOptions): Promise<LocalStack> {
   checkEmulatorPrerequisites(true);
   // Nothing here runs on Google Cloud: keep the client libraries from probing for a metadata server.
   process.env.METADATA_SERVER_DETECTION ??= 'none';
-  await assertPortsFree(layout.host, [
-    layout.firestorePort,
-    layout.pubsubPort,
-    layout.sandboxGooglePort,
-    ...LOCAL_FUNCTIONS.map((name) => functionPort(layout, name)),
-  ]);
+  await assertPortsFree(layout.host, stackPorts(layout));
   const stops: (() => Promise<void>)[] = [];
-  const stop = async (): Promise<void> => {
-    for (const step of stops.reverse()) await step().catch(() => undefined);
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      for (const step of stops.reverse()) await step().catch(() => undefined);
+    })());
   try {
     if (generateKeyFile(LOCAL_KEY_FILE) === 'created') options.log(`Generated a local token key in ${LOCAL_KEY_FILE} (git-ignored).`);
     options.log('Starting the Firestore and Pub/Sub emulators...');

@@ -47,6 +47,6 @@ export async function assertPortsFree(host: string, ports: readonly number[]): P
     ),
   );
   if (taken.length > 0) {
-    throw new Error(`Port(s) ${taken.sort().join(', ')} on ${host} are in use. Stop what uses them, or change the ports in firebase.json.`);
+    throw new Error(`Port(s) ${taken.sort().join(', ')} on ${host} are in use. Stop what uses them, change the ports in firebase.json, or move them all with LOCAL_PORT_OFFSET.`);
   }
 }

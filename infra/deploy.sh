@@ -31,6 +31,8 @@ source "$REPO_ROOT/infra/lib/steps/iam.sh"
 source "$REPO_ROOT/infra/lib/steps/functions.sh"
 # shellcheck source=lib/steps/scheduler.sh
 source "$REPO_ROOT/infra/lib/steps/scheduler.sh"
+# shellcheck source=lib/steps/backfill.sh
+source "$REPO_ROOT/infra/lib/steps/backfill.sh"
 
 readonly USAGE="Usage: infra/deploy.sh [--project ID] [--region REGION] [--config FILE] [--dry-run]
 
@@ -61,6 +63,7 @@ main() {
   setup_service_accounts
   deploy_functions
   setup_schedules
+  backfill_shards_once
   print_public_urls
   is_dry_run || note $'\nDone. Paste the exchangeAuthCode URL above into the mobile app.'
 }

@@ -76,6 +76,7 @@ delete_function_accounts() {
     scheduler) delete_account "$(scheduler_account_id)" ;;
     eventarc) delete_account "$(trigger_account_id)" ;;
   esac
+  if function_needs fan-out; then delete_account "$(push_account_id)"; fi
 }
 
 delete_database() {
@@ -109,10 +110,12 @@ main() {
   remove_project_role "serviceAccount:$(builder_email)" roles/storage.objectAdmin
 
   section "Pub/Sub"
-  local topic
-  delete_if_present gcloud pubsub subscriptions describe "$(dead_letter_subscription_name)" --project="$PROJECT" -- \
-    gcloud pubsub subscriptions delete "$(dead_letter_subscription_name)" --project="$PROJECT" --quiet
-  for topic in "$(cfg OFFLINE_WORK_TOPIC)" "$(cfg DEAD_LETTER_TOPIC)"; do
+  local topic subscription
+  for subscription in "$(dead_letter_subscription_name)" "$(cfg DISPATCH_TOPIC)-push"; do
+    delete_if_present gcloud pubsub subscriptions describe "$subscription" --project="$PROJECT" -- \
+      gcloud pubsub subscriptions delete "$subscription" --project="$PROJECT" --quiet
+  done
+  for topic in "$(cfg OFFLINE_WORK_TOPIC)" "$(cfg DISPATCH_TOPIC)" "$(cfg DEAD_LETTER_TOPIC)"; do
     delete_if_present gcloud pubsub topics describe "$topic" --project="$PROJECT" -- \
       gcloud pubsub topics delete "$topic" --project="$PROJECT" --quiet
   done

@@ -16,6 +16,7 @@ const httpFunctions: Record<string, () => HttpFunction> = {
   offlineStatus: () => (require('./entries/offline-status') as typeof import('./entries/offline-status')).offlineStatus,
   riscReceiver: () => (require('./entries/risc-receiver') as typeof import('./entries/risc-receiver')).riscReceiver,
   rewrapTokens: () => (require('./entries/rewrap-tokens') as typeof import('./entries/rewrap-tokens')).rewrapTokens,
+  backfillShards: () => (require('./entries/backfill-shards') as typeof import('./entries/backfill-shards')).backfillShards,
 };
 
 const eventFunctions: Record<string, () => CloudEventFunction<never>> = {

@@ -14,9 +14,10 @@ readonly CONFIG_DEFAULTS=(
   'CLIENT_SECRET_NAME|oauth-client-secret'
   'TOKEN_KEY_SECRET_NAME|token-key'
   'OFFLINE_WORK_TOPIC|offline-work'
+  'DISPATCH_TOPIC|offline-work-dispatch'
   'DEAD_LETTER_TOPIC|offline-work-dead-letter'
   'MAX_DELIVERY_ATTEMPTS|5'
-  'SCHEDULE|*/15 * * * *'
+  'SCHEDULE|* * * * *'
   'SCHEDULE_TIME_ZONE|Etc/UTC'
   'ARTIFACT_REPOSITORY|offline-access'
   'GOOGLE_OAUTH_CLIENT_ID|'
@@ -37,16 +38,19 @@ readonly CONFIG_DEFAULTS=(
   'REWRAP_PAGE_SIZE|'
   'REWRAP_BUDGET_SECONDS|'
   'REWRAP_SETTLE_MARGIN_SECONDS|'
+  'DUE_SHARDS|'
+  'DISPATCH_SHARD_RATE|'
 )
 
 # Passed to every function as environment variables when set (empty = the code's default).
 # functions.sh adds GOOGLE_CLOUD_PROJECT, OFFLINE_WORK_TOPIC, and, where a row needs them,
-# TOKEN_KEY_SECRET and WORKER_TIMEOUT_SECONDS (the row's timeout).
+# TOKEN_KEY_SECRET, DISPATCH_TOPIC and WORKER_TIMEOUT_SECONDS (the row's timeout).
 readonly FUNCTION_ENV_KEYS=(
   GOOGLE_OAUTH_CLIENT_ID GOOGLE_OAUTH_REDIRECT_URI ALLOWED_AUDIENCES ALLOWED_AUTHORIZED_PARTIES
   REQUIRED_SCOPES USERS_COLLECTION WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS
   DISPATCH_BATCH_SIZE DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS
   REQUIRE_APP_CHECK APP_CHECK_PROJECT_NUMBER REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS REWRAP_SETTLE_MARGIN_SECONDS
+  DUE_SHARDS DISPATCH_SHARD_RATE
 )
 
 # gcloud's alternative list delimiter for --set-env-vars: values such as ALLOWED_AUDIENCES contain
@@ -161,9 +165,10 @@ validate_config() {
   for key in CLIENT_SECRET_NAME TOKEN_KEY_SECRET_NAME; do
     [[ $(cfg $key) =~ ^[A-Za-z0-9_-]{1,255}$ ]] || die "$key must be letters, digits, _ or -"
   done
-  for key in OFFLINE_WORK_TOPIC DEAD_LETTER_TOPIC; do
+  for key in OFFLINE_WORK_TOPIC DISPATCH_TOPIC DEAD_LETTER_TOPIC; do
     [[ $(cfg $key) =~ ^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$ ]] || die "$key is not a valid Pub/Sub topic id"
   done
+  [[ $(cfg DISPATCH_TOPIC) != "$(cfg OFFLINE_WORK_TOPIC)" ]] || die "DISPATCH_TOPIC must differ from OFFLINE_WORK_TOPIC"
   [[ $(cfg ARTIFACT_REPOSITORY) =~ ^[a-z][a-z0-9-]{0,62}$ ]] || die "ARTIFACT_REPOSITORY must be lower-case letters, digits or -"
   [[ $(cfg USERS_COLLECTION) =~ ^[A-Za-z0-9_-]{1,100}$ ]] || die "USERS_COLLECTION must be a plain collection id"
   local attempts
@@ -172,7 +177,7 @@ validate_config() {
     die "MAX_DELIVERY_ATTEMPTS must be 5..100 (Pub/Sub's bounds)"
   fi
   for key in WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS DISPATCH_BATCH_SIZE \
-    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS; do
+    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS DUE_SHARDS DISPATCH_SHARD_RATE; do
     [[ $(cfg $key) =~ ^([1-9][0-9]*)?$ ]] || die "$key must be a positive whole number (or empty for the default)"
   done
   [[ $(cfg REWRAP_SETTLE_MARGIN_SECONDS) =~ ^[0-9]*$ ]] || die "REWRAP_SETTLE_MARGIN_SECONDS must be a whole number of seconds (or empty for the default)"

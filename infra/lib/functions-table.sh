@@ -6,7 +6,8 @@
 #   name         function name = entry point; runOfflineWork -> entries/run-offline-work.ts
 #   trigger      http | topic (OFFLINE_WORK_TOPIC, delivered by an Eventarc trigger)
 #   access       public    anyone may call it (the mobile app): --allow-unauthenticated
-#                scheduler only the Cloud Scheduler job's own account (OIDC); internal ingress
+#                scheduler only the Cloud Scheduler job's own account (OIDC), and with fan-out the
+#                          dispatch topic's push account; internal ingress
 #                eventarc  only its Eventarc trigger's own account; internal ingress
 #                operator  only principals an operator grants run.invoker; reachable from outside
 #   memory, cpu, timeout, concurrency, max-instances: per instance (concurrency > 1 needs cpu >= 1;
@@ -14,6 +15,9 @@
 #   needs        what the code touches, comma-separated; each maps to one narrow grant (iam.sh):
 #                firestore     roles/datastore.user on the project, conditioned to this database
 #                publish       roles/pubsub.publisher on OFFLINE_WORK_TOPIC
+#                fan-out       roles/pubsub.publisher on DISPATCH_TOPIC, and a push subscription on it
+#                              back to this function, signed as a push account only it accepts
+#                              (scheduler access only): the tick fans shards out to instances
 #                token-key     roles/secretmanager.secretAccessor on the token-key secret
 #                              (read with the Secret Manager SDK: rotation needs exact versions)
 #                client-secret secretAccessor on the OAuth client secret, mounted as the
@@ -21,13 +25,18 @@
 readonly FUNCTION_TABLE='
 # name               trigger access    memory cpu   timeout concurrency max-instances needs
 exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret
-dispatchOfflineWork  http    scheduler 256Mi  1     300s    1           1             firestore,publish
+dispatchOfflineWork  http    scheduler 512Mi  1     300s    16          4             firestore,publish,fan-out
 runOfflineWork       topic   eventarc  1Gi    1     540s    4           10            firestore,token-key,client-secret
 disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key
 offlineStatus        http    public    256Mi  1     30s     80          10            firestore
 riscReceiver         http    public    256Mi  1     30s     80          5             firestore
 rewrapTokens         http    operator  1Gi    1     3600s   1           1             firestore,token-key
+backfillShards       http    operator  512Mi  1     3600s   1           1             firestore
 '
+
+# A shard message is pushed back to the dispatcher and acknowledged by its answer: Pub/Sub waits
+# this long for it (a shard run stops starting pages after DISPATCH_BUDGET_SECONDS, default 50).
+readonly FAN_OUT_ACK_DEADLINE_SECONDS=120
 
 # Prints the active rows, one per line, fields separated by single spaces.
 function_rows() {
@@ -70,6 +79,7 @@ service_account_email() {
 runtime_account_id() { printf 'fn-%s' "$(kebab_case "$FN_NAME")"; }
 scheduler_account_id() { printf 'sched-%s' "$(kebab_case "$FN_NAME")"; }
 trigger_account_id() { printf 'evt-%s' "$(kebab_case "$FN_NAME")"; }
+push_account_id() { printf 'push-%s' "$(kebab_case "$FN_NAME")"; }
 readonly BUILDER_ACCOUNT_ID='functions-builder'
 
 scheduler_job_name() { printf 'offline-access-%s' "$(kebab_case "$FN_NAME")"; }
@@ -101,12 +111,16 @@ validate_function_row() {
   if [[ $FN_ACCESS == scheduler && -n $budget ]] && ((budget >= seconds)); then
     die "DISPATCH_BUDGET_SECONDS ($budget) must be shorter than $FN_NAME's timeout ($FN_TIMEOUT)"
   fi
+  if function_needs fan-out && [[ -n $budget ]] && ((budget >= FAN_OUT_ACK_DEADLINE_SECONDS)); then
+    die "DISPATCH_BUDGET_SECONDS ($budget) must be shorter than the dispatch topic's ack deadline (${FAN_OUT_ACK_DEADLINE_SECONDS}s)"
+  fi
   if ((FN_CONCURRENCY > 1)) && [[ ! $FN_CPU =~ ^[1-9][0-9]*$ ]]; then die "$where: concurrency > 1 needs a cpu of 1 or more"; fi
   local need id
   for need in ${FN_NEEDS//,/ }; do
-    [[ $need =~ ^(firestore|publish|token-key|client-secret)$ ]] || die "$where: unknown need '$need'"
+    [[ $need =~ ^(firestore|publish|fan-out|token-key|client-secret)$ ]] || die "$where: unknown need '$need'"
   done
-  for id in "$(runtime_account_id)" "$(scheduler_account_id)" "$(trigger_account_id)"; do
+  if function_needs fan-out && [[ $FN_ACCESS != scheduler ]]; then die "$where: fan-out needs scheduler access (the tick fans out to the same function)"; fi
+  for id in "$(runtime_account_id)" "$(scheduler_account_id)" "$(trigger_account_id)" "$(push_account_id)"; do
     ((${#id} <= 30)) || die "$where: service account id $id is longer than 30 characters; shorten the name"
   done
 }

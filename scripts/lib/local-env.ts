@@ -10,6 +10,7 @@ export const LOCAL_CLIENT = {
 /** Firebase's convention: a `demo-` project never reaches real Google services. */
 export const LOCAL_PROJECT = 'demo-offline-access';
 export const LOCAL_TOPIC = 'offline-work';
+export const LOCAL_DISPATCH_TOPIC = 'offline-work-dispatch';
 export const LOCAL_KEY_FILE = join(REPO_ROOT, '.local', 'token-key');
 
 /** The environment every function gets in the local stack: the same variables production reads. */
@@ -31,6 +32,7 @@ export function localFunctionEnv(layout: StackLayout, sandboxUrl: string): NodeJ
     RISC_CONFIG_URL: `${sandboxUrl}/.well-known/risc-configuration`,
     TOKEN_KEY_FILE: LOCAL_KEY_FILE,
     OFFLINE_WORK_TOPIC: LOCAL_TOPIC,
+    DISPATCH_TOPIC: LOCAL_DISPATCH_TOPIC,
     // Short in the local stack so a demo user is picked up again within a minute.
     OFFLINE_WORK_INTERVAL: process.env.OFFLINE_WORK_INTERVAL ?? '60',
   };

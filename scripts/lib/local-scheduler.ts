@@ -12,6 +12,7 @@ export function startLocalScheduler(dispatcherUrl: string, everySeconds: number,
       const response = await fetch(dispatcherUrl, { method: 'POST', signal: AbortSignal.timeout(60_000) });
       const body = (await response.json()) as { dispatched?: number; batches?: number };
       if (!response.ok) log(`[scheduler] dispatcher answered ${response.status}`);
+      // With a dispatch topic the tick only fans shards out: each shard run logs what it claimed.
       else if ((body.dispatched ?? 0) > 0) log(`[scheduler] tick: dispatched ${body.dispatched} user(s) in ${body.batches} message(s)`);
     } catch (error) {
       if (stopped) return; // the stack is shutting down under this tick

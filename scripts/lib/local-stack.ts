@@ -3,7 +3,7 @@ import { generateKeyFile } from '../../functions/src/tokens/file-key-source';
 import { startSandboxGoogle } from '../../sandbox/src/server';
 import { checkEmulatorPrerequisites, startFirestoreEmulator, startPubsubEmulator } from './emulators';
 import { startFunction } from './functions-process';
-import { LOCAL_CLIENT, LOCAL_KEY_FILE, LOCAL_PROJECT, LOCAL_TOPIC, localFunctionEnv } from './local-env';
+import { LOCAL_CLIENT, LOCAL_DISPATCH_TOPIC, LOCAL_KEY_FILE, LOCAL_PROJECT, LOCAL_TOPIC, localFunctionEnv } from './local-env';
 import { assertPortsFree } from './ports';
 import { functionPort, functionUrl, LOCAL_FUNCTIONS, stackPorts, type StackLayout } from './stack-layout';
 import { startLocalScheduler } from './local-scheduler';
@@ -56,7 +56,8 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
       const fn = await startFunction(name, functionPort(layout, name), env, (line) => options.log(`[${name}] ${line}`));
       stops.push(() => fn.stop());
     }
-    await createWorkTopic(layout, functionUrl(layout, 'runOfflineWork'));
+    await createTopics(layout, functionUrl(layout, 'runOfflineWork'), functionUrl(layout, 'dispatchOfflineWork'));
+    await backfillShardsOnce(functionUrl(layout, 'backfillShards'), options.log);
     const scheduler = startLocalScheduler(functionUrl(layout, 'dispatchOfflineWork'), options.scheduleSeconds, options.log);
     stops.push(async () => scheduler.stop());
     return { layout, sandboxUrl: sandbox.url, stop };
@@ -66,16 +67,29 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
   }
 }
 
-/** The topic and the push subscription Eventarc creates in production, on the emulator. */
-async function createWorkTopic(layout: StackLayout, workerUrl: string): Promise<void> {
+/**
+ * What infra/deploy.sh creates, on the emulator: the work topic with the push subscription Eventarc
+ * makes for the worker, and the dispatch topic with its push subscription back to the dispatcher
+ * (Pub/Sub's push envelope, as in production).
+ */
+async function createTopics(layout: StackLayout, workerUrl: string, dispatcherUrl: string): Promise<void> {
   const pubsub = new PubSub({ projectId: LOCAL_PROJECT, apiEndpoint: `${layout.host}:${layout.pubsubPort}`, emulatorMode: true });
   try {
-    const [topic] = await pubsub.createTopic(LOCAL_TOPIC);
-    await topic.createSubscription(`${LOCAL_TOPIC}-push`, {
+    const [work] = await pubsub.createTopic(LOCAL_TOPIC);
+    await work.createSubscription(`${LOCAL_TOPIC}-push`, {
       pushConfig: { pushEndpoint: `${workerUrl}projects/${LOCAL_PROJECT}/topics/${LOCAL_TOPIC}` },
       ackDeadlineSeconds: 600,
     });
+    const [dispatch] = await pubsub.createTopic(LOCAL_DISPATCH_TOPIC);
+    await dispatch.createSubscription(`${LOCAL_DISPATCH_TOPIC}-push`, { pushConfig: { pushEndpoint: dispatcherUrl }, ackDeadlineSeconds: 120 });
   } finally {
     await pubsub.close();
   }
+}
+
+/** As the deploy's last step does: one backfillShards call, which a fresh database answers done. */
+async function backfillShardsOnce(url: string, log: (line: string) => void): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(30_000) });
+  const body = (await response.json()) as { done?: boolean };
+  if (!response.ok || body.done !== true) log(`[backfillShards] answered ${response.status}: users without a shard remain`);
 }

@@ -5,7 +5,7 @@ export interface WalkthroughUrls {
   exchangeUrl: string;
   dispatcherUrl: string;
   workerUrl: string;
-  /** The other functions (disconnect, offlineStatus, riscReceiver, rewrapTokens) by name. */
+  /** The other functions (disconnect, offlineStatus, riscReceiver, rewrapTokens, backfillShards) by name. */
   others: Readonly<Record<string, string>>;
   projectId: string;
   scheduleSeconds: number;
@@ -18,7 +18,8 @@ export function printWalkthrough(urls: WalkthroughUrls): void {
   console.log(`
 The local stack is running:
   exchangeAuthCode     ${urls.exchangeUrl}
-  dispatchOfflineWork  ${urls.dispatcherUrl}   (POSTed by the local scheduler every ${urls.scheduleSeconds} s)
+  dispatchOfflineWork  ${urls.dispatcherUrl}   (a tick POSTed by the local scheduler every ${urls.scheduleSeconds} s; each
+                       shard pushed back from topic offline-work-dispatch)
   runOfflineWork       ${urls.workerUrl}   (Pub/Sub push from topic offline-work)
 ${Object.entries(urls.others).map(([name, url]) => `  ${name.padEnd(20)} ${url}`).join('\n')}
   sandbox Google       ${urls.sandboxUrl}   (token, certs, revoke, Drive v3, admin API)

@@ -1,3 +1,4 @@
+import { STATE_COLLECTION } from '../../functions/src/offline/due-index/due-index';
 import type { SandboxGoogle } from '../../sandbox/src/server';
 import { DEFAULT_APP_CHECK_PROJECT } from '../../sandbox/src/app-check';
 import type { RequestShape } from './request-arbitraries';
@@ -18,6 +19,8 @@ export interface FuzzTarget extends RequestShape {
   env(sandbox: SandboxGoogle): NodeJS.ProcessEnv;
   /** A first request that gets past the framework's body parsing, so its error handler is installed (docs/exchange-api.md caveat). */
   warmUp: { method: string; headers: Record<string, string>; body: string };
+  /** Collections the function may write its own bookkeeping to (never a user's data): the due index's state. */
+  bookkeeping?: readonly string[];
 }
 
 /** What any product HTTP function may answer to a malformed request, from its guards or the body parser. */
@@ -58,13 +61,28 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     name: 'dispatchOfflineWork',
     functionName: 'dispatchOfflineWork',
     method: 'POST',
-    fields: [],
+    fields: ['shard'],
     callerHeaders: { authorization: bearer },
     errors: GUARDS,
-    // Valid whatever the body: the scheduler's POST. With no users nothing is published or stored.
+    // A tick ({} or no body) or {"shard": s} within the range. With no users nothing is published,
+    // and only the due index's state (the shard count) is stored.
     success: 200,
-    env: () => ({ OFFLINE_WORK_TOPIC: 'offline-work-fuzz' }),
+    env: () => ({ OFFLINE_WORK_TOPIC: 'offline-work-fuzz', DUE_SHARDS: '4' }),
     warmUp: { method: 'POST', headers: json, body: '{}' },
+    bookkeeping: [STATE_COLLECTION],
+  },
+  {
+    name: 'backfillShards',
+    functionName: 'backfillShards',
+    method: 'POST',
+    fields: ['cursor'],
+    callerHeaders: { authorization: bearer },
+    errors: GUARDS,
+    // With no users a call is done at once and records that in the due index's state.
+    success: 200,
+    env: () => ({}),
+    warmUp: { method: 'POST', headers: json, body: '{}' },
+    bookkeeping: [STATE_COLLECTION],
   },
   {
     name: 'rewrapTokens',

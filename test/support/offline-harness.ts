@@ -6,6 +6,8 @@ import { createGoogleSignIn } from '../../functions/src/google/google-sign-in';
 import { createOAuthClient } from '../../functions/src/google/oauth-client';
 import { registeredJobs } from '../../functions/src/jobs/registered-jobs';
 import { createLogger, type Logger } from '../../functions/src/logging/logger';
+import { DEFAULT_DUE_SHARDS } from '../../functions/src/config/due-index-config';
+import { drawShard } from '../../functions/src/offline/due-index/due-index';
 import { LeaseStore } from '../../functions/src/offline/work/lease-store';
 import type { RunUserDeps } from '../../functions/src/offline/work/run-user';
 import { fileKeySource } from '../../functions/src/tokens/file-key-source';
@@ -60,7 +62,7 @@ export async function startOfflineHarness(label: string, envOverrides: NodeJS.Pr
   const oauthConfig = loadGoogleOAuthConfig(env);
   const logs: string[] = [];
   const logger = createLogger({}, (line) => logs.push(line));
-  const users = createUserRepository(db, 'users');
+  const users = createUserRepository(db, 'users', () => drawShard(DEFAULT_DUE_SHARDS, Math.random));
   const exchangeDeps = { google: createGoogleSignIn(oauthConfig), users, vault, requiredScopes: oauthConfig.requiredScopes, now: () => new Date() };
 
   return {

@@ -16,7 +16,12 @@ export async function createTopicWithPullSubscription(pubsub: PubSub): Promise<{
 
 /** Pulls every work message currently in the subscription (acknowledging them). */
 export async function drainWorkMessages(subscription: Subscription, quietMs = 700): Promise<WorkMessage[]> {
-  const messages: WorkMessage[] = [];
+  return (await drainMessages(subscription, quietMs)).map(decodeWorkMessage).filter((m): m is WorkMessage => m !== undefined);
+}
+
+/** Pulls the data of every message currently in the subscription (acknowledging them), until it has been quiet for `quietMs`. */
+export async function drainMessages(subscription: Subscription, quietMs = 700): Promise<Buffer[]> {
+  const messages: Buffer[] = [];
   await new Promise<void>((resolve) => {
     let timer = setTimeout(finish, quietMs * 3);
     function finish() {
@@ -25,8 +30,7 @@ export async function drainWorkMessages(subscription: Subscription, quietMs = 70
     }
     subscription.on('message', (message) => {
       message.ack();
-      const decoded = decodeWorkMessage(message.data);
-      if (decoded) messages.push(decoded);
+      messages.push(message.data);
       clearTimeout(timer);
       timer = setTimeout(finish, quietMs);
     });

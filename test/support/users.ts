@@ -6,12 +6,13 @@ export async function seedUsers(
   count: number,
   make: (index: number) => Record<string, unknown> = () => ({}),
   collection = 'users',
+  prefix = 'user',
 ): Promise<string[]> {
   const writer = db.bulkWriter();
   const ids: string[] = [];
   const past = Timestamp.fromMillis(Date.now() - 60_000);
   for (let i = 0; i < count; i += 1) {
-    const id = `user-${String(i).padStart(6, '0')}`;
+    const id = `${prefix}-${String(i).padStart(6, '0')}`;
     ids.push(id);
     void writer.set(db.collection(collection).doc(id), {
       userId: id,

@@ -6,3 +6,4 @@ export { loadDispatchConfig, loadWorkerConfig, type DispatchConfig, type WorkerC
 export { loadAppCheckConfig, DEFAULT_APP_CHECK_JWKS_URL, type AppCheckConfig } from './app-check-config';
 export { loadRewrapConfig, type RewrapConfig } from './rewrap-config';
 export { loadIdentityConfig, type IdentityConfig } from './google-identity-config';
+export { loadDueIndexConfig, type DueIndexConfig } from './due-index-config';

@@ -1,18 +1,29 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { type Env, parseEnv, positiveInt, requiredString } from './env-schema';
+import { dueIndexShape } from './due-index-config';
+import { type Env, optionalString, parseEnv, positiveInt, requiredString } from './env-schema';
 
 export interface DispatchConfig {
+  /** Where claimed users go, in batches (the workers' topic). */
   topic: string;
+  /**
+   * Set: a tick publishes one `{"shard": s}` message per shard here, pushed back to the dispatcher,
+   * so shards are claimed in parallel by as many instances. Unset: a tick claims every shard itself.
+   */
+  dispatchTopic: string | undefined;
+  /** DUE_SHARDS as configured here; the dispatcher serves the largest count ever configured. */
+  shards: number;
+  /** Claim writes per second of one shard run, through one rate limiter for the whole run. */
+  shardRate: number;
   /** User ids per Pub/Sub message. */
   batchSize: number;
-  /** Quota guard: at most this many users leave one dispatcher run; the next tick continues. */
+  /** Quota guard: at most this many users leave one shard run; the next tick continues. */
   maxUsersPerRun: number;
   /** Firestore query page size. */
   pageSize: number;
   /** How long a dispatched user stays out of the due set while a worker picks it up. */
   leaseSeconds: number;
-  /** Stop dispatching after this long so the run never meets its function timeout. */
+  /** A shard run starts no new page after this long, so it ends before the next tick. */
   runBudgetSeconds: number;
 }
 
@@ -28,22 +39,31 @@ export interface WorkerConfig {
 const DEFAULT_WORKER_TIMEOUT_SECONDS = 540;
 const DEFAULT_LEASE_SECONDS = DEFAULT_WORKER_TIMEOUT_SECONDS + 60;
 
-const topicName = () =>
-  requiredString().pipe(z.string().regex(/^[A-Za-z][\w.~+%-]{2,254}$/, 'must be a Pub/Sub topic id (3-255 characters, starting with a letter)'));
+const topicId = () => z.string().regex(/^[A-Za-z][\w.~+%-]{2,254}$/, 'must be a Pub/Sub topic id (3-255 characters, starting with a letter)');
+const topicName = () => requiredString().pipe(topicId());
 
 const dispatchShape = {
+  ...dueIndexShape,
   OFFLINE_WORK_TOPIC: topicName(),
+  DISPATCH_TOPIC: optionalString().pipe(topicId().optional()),
+  DISPATCH_SHARD_RATE: positiveInt(400),
   DISPATCH_BATCH_SIZE: positiveInt(50),
-  MAX_USERS_PER_RUN: positiveInt(10_000),
+  MAX_USERS_PER_RUN: positiveInt(20_000),
   DISPATCH_PAGE_SIZE: positiveInt(500),
   LEASE_SECONDS: positiveInt(DEFAULT_LEASE_SECONDS),
-  DISPATCH_BUDGET_SECONDS: positiveInt(240),
+  DISPATCH_BUDGET_SECONDS: positiveInt(50),
 };
 
 export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
   const vars = parseEnv(dispatchShape, env);
+  if (vars.DISPATCH_TOPIC !== undefined && vars.DISPATCH_TOPIC === vars.OFFLINE_WORK_TOPIC) {
+    throw new ConfigError([{ variable: 'DISPATCH_TOPIC', problem: 'must not be OFFLINE_WORK_TOPIC (shard messages and work batches are different messages)' }]);
+  }
   return {
     topic: vars.OFFLINE_WORK_TOPIC,
+    dispatchTopic: vars.DISPATCH_TOPIC,
+    shards: vars.DUE_SHARDS,
+    shardRate: vars.DISPATCH_SHARD_RATE,
     batchSize: Math.min(vars.DISPATCH_BATCH_SIZE, 1000),
     maxUsersPerRun: vars.MAX_USERS_PER_RUN,
     pageSize: Math.min(vars.DISPATCH_PAGE_SIZE, 1000),

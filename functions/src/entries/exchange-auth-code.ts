@@ -3,11 +3,12 @@
  * the variable's name), builds the collaborators, and hands them to the exchange handler.
  */
 import { appCheckGateFromConfig } from '../app-check/app-check-from-config';
-import { loadAppCheckConfig, loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
+import { loadAppCheckConfig, loadDueIndexConfig, loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
 import { createExchangeHandler } from '../exchange/exchange-handler';
 import { createGoogleSignIn } from '../google/google-sign-in';
 import { toHttpFunction } from '../http/framework-adapter';
 import { createLogger } from '../logging/logger';
+import { drawShard } from '../offline/due-index/due-index';
 import { createUserRepository } from '../users/user-repository';
 import { createFirestore } from '../wiring/firestore';
 import { createVaultAtStart } from '../wiring/vault';
@@ -15,6 +16,7 @@ import { createVaultAtStart } from '../wiring/vault';
 const env = process.env;
 const oauth = loadGoogleOAuthConfig(env);
 const firestore = loadFirestoreConfig(env);
+const dueIndex = loadDueIndexConfig(env);
 const logger = createLogger({ function: 'exchangeAuthCode' });
 const vault = createVaultAtStart(loadKeySourceConfig(env), logger);
 const appCheck = appCheckGateFromConfig(loadAppCheckConfig(env));
@@ -22,7 +24,7 @@ const appCheck = appCheckGateFromConfig(loadAppCheckConfig(env));
 export const exchangeAuthCode = toHttpFunction(
   createExchangeHandler({
     google: createGoogleSignIn(oauth),
-    users: createUserRepository(createFirestore(firestore), firestore.usersCollection),
+    users: createUserRepository(createFirestore(firestore), firestore.usersCollection, () => drawShard(dueIndex.shards, Math.random)),
     vault,
     requiredScopes: oauth.requiredScopes,
     now: () => new Date(),

@@ -31,6 +31,11 @@ export interface UserRecord {
   connectedAt: Timestamp;
   /** When the offline scheduler should next pick this user up. */
   nextRunAt: Timestamp;
+  /**
+   * The user's shard of the due index, drawn at first sign-in and never changed (absent only on
+   * documents written before sharding, until `backfillShards` gives them one).
+   */
+  shard?: number;
   lastRunAt?: Timestamp;
   /** Stable code of the last failed run; cleared by a successful run or a new sign-in. */
   lastError?: string;
@@ -42,6 +47,8 @@ export interface UserRecord {
   lease?: { owner: string; expiresAt: Timestamp };
   /** Per offline job: its saved cursor and last result. */
   jobs?: Record<string, JobState>;
+  /** The last run's counts, summed over the jobs (e.g. `{ enhanced: 3 }`). */
+  lastSummary?: Record<string, number>;
   /** Identifiers of the stored refresh token (refresh-token-ids.ts), for RISC `token-revoked`. */
   refreshTokenIds?: string[];
   /** Set by `disconnect`; the document is then a tombstone (see lifecycle/disconnect). */

@@ -26,7 +26,11 @@ export interface UserRepository {
   get(userId: string): Promise<UserRecord | undefined>;
 }
 
-export function createUserRepository(db: Firestore, collection: string): UserRepository {
+/**
+ * `drawShard` gives a new user its due-index shard (functions/src/offline/due-index.ts); a user
+ * who has one keeps it for good, so a sign-in never moves anyone between shards.
+ */
+export function createUserRepository(db: Firestore, collection: string, drawShard: () => number): UserRepository {
   const users = db.collection(collection);
   return {
     async connect(input) {
@@ -34,7 +38,7 @@ export function createUserRepository(db: Firestore, collection: string): UserRep
       // A first sign-in (how a refresh token usually arrives) costs one write instead of a
       // transaction's read and commit: `create` only succeeds when the user is new.
       if (input.refreshToken) {
-        const record = connectedRecord(input, undefined);
+        const record = connectedRecord(input, undefined, drawShard);
         if (await createIfNew(ref, record)) return record;
       }
       return db.runTransaction(async (tx) => {
@@ -46,7 +50,7 @@ export function createUserRepository(db: Firestore, collection: string): UserRep
             'Google did not grant offline access. Sign in again asking for offline access with forced consent.',
           );
         }
-        const record = connectedRecord(input, existing);
+        const record = connectedRecord(input, existing, drawShard);
         tx.set(
           ref,
           {
@@ -81,11 +85,12 @@ async function createIfNew(ref: DocumentReference, record: UserRecord): Promise<
   }
 }
 
-function connectedRecord(input: ConnectUserInput, existing: UserRecord | undefined): UserRecord {
+function connectedRecord(input: ConnectUserInput, existing: UserRecord | undefined, drawShard: () => number): UserRecord {
   const now = Timestamp.fromDate(input.now);
   const refreshToken = input.refreshToken ?? existing?.refreshToken;
   return {
     userId: input.identity.sub,
+    shard: existing?.shard ?? drawShard(),
     email: input.identity.email ?? null,
     profile: profileOf(input.identity),
     scopes: input.scopes,

@@ -11,6 +11,8 @@
 
 readonly RUNTIME=nodejs24
 readonly RETRY_DELAYS=(--min-retry-delay=10s --max-retry-delay=600s)
+# A shard message older than the next few ticks is worth nothing: the next tick sends another.
+readonly FAN_OUT_RETENTION=10m
 
 deploy_functions() {
   section "6. Functions: build, deploy, grant invokers"
@@ -30,6 +32,7 @@ build_functions() {
 function_env_vars() {
   local pairs=("GOOGLE_CLOUD_PROJECT=$PROJECT" "OFFLINE_WORK_TOPIC=$(cfg OFFLINE_WORK_TOPIC)") key value
   if function_needs token-key; then pairs+=("TOKEN_KEY_SECRET=$(token_key_secret_path)"); fi
+  if function_needs fan-out; then pairs+=("DISPATCH_TOPIC=$(cfg DISPATCH_TOPIC)"); fi
   # The worker stops starting new work before its timeout and sizes leases from it.
   if [[ $FN_TRIGGER == topic ]]; then pairs+=("WORKER_TIMEOUT_SECONDS=${FN_TIMEOUT%s}"); fi
   for key in "${FUNCTION_ENV_KEYS[@]}"; do
@@ -74,6 +77,11 @@ grant_invoker() {
     scheduler)
       run_retrying gcloud functions add-invoker-policy-binding "$FN_NAME" --region="$REGION" \
         --member="serviceAccount:$(service_account_email "$(scheduler_account_id)")" --project="$PROJECT"
+      if function_needs fan-out; then
+        run_retrying gcloud functions add-invoker-policy-binding "$FN_NAME" --region="$REGION" \
+          --member="serviceAccount:$(service_account_email "$(push_account_id)")" --project="$PROJECT"
+        setup_fan_out_subscription
+      fi
       ;;
     eventarc)
       run_retrying gcloud functions add-invoker-policy-binding "$FN_NAME" --region="$REGION" \
@@ -105,6 +113,24 @@ attach_dead_letter_policy() {
     --max-delivery-attempts="$(cfg MAX_DELIVERY_ATTEMPTS)" "${RETRY_DELAYS[@]}" --project="$PROJECT"
 }
 
+# The dispatch topic's push subscription: each {"shard": s} message of a tick is POSTed back to the
+# dispatcher with an OIDC token of the push account (the only other account it accepts), retried
+# with backoff on a failure, and dropped after FAN_OUT_RETENTION (the next tick sends it again).
+setup_fan_out_subscription() {
+  local url subscription
+  capture_function_url url
+  subscription="$(cfg DISPATCH_TOPIC)-push"
+  local common=(--push-endpoint="$url" --push-auth-service-account="$(service_account_email "$(push_account_id)")"
+    --push-auth-token-audience="$url" --ack-deadline="$FAN_OUT_ACK_DEADLINE_SECONDS"
+    --message-retention-duration="$FAN_OUT_RETENTION" "${RETRY_DELAYS[@]}" --project="$PROJECT")
+  if probe gcloud pubsub subscriptions describe "$subscription" --project="$PROJECT"; then
+    run gcloud pubsub subscriptions update "$subscription" "${common[@]}"
+  else
+    run gcloud pubsub subscriptions create "$subscription" --topic="$(cfg DISPATCH_TOPIC)" --expiration-period=never \
+      --labels="$LABELS" "${common[@]}"
+  fi
+}
+
 # capture_function_url VAR: the function's https URL (a dry run shows its documented shape).
 capture_function_url() {
   local lower
@@ -113,9 +139,9 @@ capture_function_url() {
     gcloud functions describe "$FN_NAME" --gen2 --region="$REGION" --project="$PROJECT" --format='value(serviceConfig.uri)'
 }
 
-# Step 8: the URLs the app calls, on stdout (everything else goes to stderr).
+# Step 9: the URLs the app calls, on stdout (everything else goes to stderr).
 print_public_urls() {
-  section "8. URLs for the mobile app"
+  section "9. URLs for the mobile app"
   for_each_function print_public_url
 }
 

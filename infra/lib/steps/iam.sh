@@ -6,6 +6,7 @@
 #   token-key,
 #   client-secret  roles/secretmanager.secretAccessor on that one secret
 #   publish        roles/pubsub.publisher on OFFLINE_WORK_TOPIC
+#   fan-out        roles/pubsub.publisher on DISPATCH_TOPIC; a push account for its subscription
 # The invoker grants (roles/run.invoker on one function) follow the deploy, in functions.sh.
 
 setup_service_accounts() {
@@ -55,18 +56,23 @@ setup_function_accounts() {
     run_retrying gcloud pubsub topics add-iam-policy-binding "$(cfg OFFLINE_WORK_TOPIC)" --member="$runtime" \
       --role=roles/pubsub.publisher --project="$PROJECT"
   fi
+  if function_needs fan-out; then
+    run_retrying gcloud pubsub topics add-iam-policy-binding "$(cfg DISPATCH_TOPIC)" --member="$runtime" \
+      --role=roles/pubsub.publisher --project="$PROJECT"
+    setup_signing_account "$(push_account_id)" "offline-access dispatch-topic push to $FN_NAME"
+  fi
   case $FN_ACCESS in
     scheduler) ensure_service_account "$(scheduler_account_id)" "offline-access scheduler for $FN_NAME" ;;
-    eventarc) setup_trigger_account ;;
+    eventarc) setup_signing_account "$(trigger_account_id)" "offline-access Eventarc trigger for $FN_NAME" ;;
   esac
 }
 
-# Pub/Sub signs each push to the function with an OIDC token of the trigger's account; to do
-# that, its service agent must be able to mint tokens for that one account (and no other).
-setup_trigger_account() {
-  local id
-  id=$(trigger_account_id)
-  ensure_service_account "$id" "offline-access Eventarc trigger for $FN_NAME"
+# Pub/Sub signs each push to a function with an OIDC token of the push's own account (the Eventarc
+# trigger's, or the dispatch topic's subscription's); to do that, its service agent must be able to
+# mint tokens for that one account (and no other).
+setup_signing_account() {
+  local id=$1 description=$2
+  ensure_service_account "$id" "$description"
   run_retrying gcloud iam service-accounts add-iam-policy-binding "$(service_account_email "$id")" \
     --member="$(pubsub_service_agent)" --role=roles/iam.serviceAccountTokenCreator --project="$PROJECT"
 }

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Step 3: the offline-work topic, its dead-letter topic, and a subscription that keeps dead
-# letters for a week so an operator can inspect them. The push subscription that feeds
-# runOfflineWork is created by Eventarc with the function; its dead-letter policy is applied
-# after the deploy (functions.sh: attach_dead_letter_policy).
+# letters for a week so an operator can inspect them; the dispatch topic the scheduler's tick fans
+# shards out on. The push subscription that feeds runOfflineWork is created by Eventarc with the
+# function; its dead-letter policy is applied after the deploy (functions.sh:
+# attach_dead_letter_policy). The dispatch topic's push subscription needs the dispatcher's URL, so
+# it follows the deploy too (functions.sh: setup_fan_out_subscription).
 readonly DEAD_LETTER_RETENTION=7d
 
 dead_letter_subscription_name() {
@@ -12,6 +14,7 @@ dead_letter_subscription_name() {
 setup_pubsub() {
   section "3. Pub/Sub: topic, dead-letter topic and its subscription"
   ensure_topic "$(cfg OFFLINE_WORK_TOPIC)"
+  ensure_topic "$(cfg DISPATCH_TOPIC)"
   ensure_topic "$(cfg DEAD_LETTER_TOPIC)"
   local subscription
   subscription=$(dead_letter_subscription_name)

@@ -33,6 +33,8 @@ describe('IAM granted by deploy.sh', () => {
     if (!account) throw new Error(`${name} is not deployed with its own --service-account`);
     return account;
   };
+  /** The account the dispatch topic's push subscription signs as (the dry run's project). */
+  const pushAccount = (): string => runtimeAccount('dispatchOfflineWork').replace(/^fn-/, 'push-');
 
   it('deploys the functions that exist today, gen2 on nodejs24', () => {
     expect(functions.map((f) => f.name)).toEqual(expect.arrayContaining(FUNCTIONS_NOW));
@@ -83,7 +85,12 @@ describe('IAM granted by deploy.sh', () => {
       'secret:oauth-client-secret:roles/secretmanager.secretAccessor',
       'secret:token-key:roles/secretmanager.secretAccessor',
     ]);
-    expect(of('dispatchOfflineWork')).toEqual(['project::roles/datastore.user', 'topic:offline-work:roles/pubsub.publisher']);
+    expect(of('dispatchOfflineWork')).toEqual([
+      'project::roles/datastore.user',
+      'topic:offline-work-dispatch:roles/pubsub.publisher',
+      'topic:offline-work:roles/pubsub.publisher',
+    ]);
+    expect(of('backfillShards')).toEqual(['project::roles/datastore.user']);
     expect(of('runOfflineWork')).toEqual([
       'project::roles/datastore.user',
       'secret:oauth-client-secret:roles/secretmanager.secretAccessor',
@@ -119,9 +126,22 @@ describe('IAM granted by deploy.sh', () => {
     expect(grants.filter((g) => accountOf(g.member) === triggerAccount).map((g) => [g.scope, g.resource, g.role])).toEqual([
       ['function', 'runOfflineWork', 'roles/run.invoker'],
     ]);
-    // Pub/Sub may mint tokens for that one account only, to sign its pushes.
-    expect(grants.filter((g) => g.role === 'roles/iam.serviceAccountTokenCreator').map((g) => [g.scope, g.resource])).toEqual([
+    // Pub/Sub may mint tokens for the push accounts only (this one and the dispatch topic's), to sign its pushes.
+    expect(grants.filter((g) => g.role === 'roles/iam.serviceAccountTokenCreator').map((g) => [g.scope, g.resource]).sort()).toEqual([
       ['service-account', triggerAccount],
+      ['service-account', pushAccount()],
+    ].sort());
+  });
+
+  it("lets the dispatch topic's push account invoke the dispatcher and nothing else, and pushes signed as it", () => {
+    const subscription = commands.find((c) => isGcloud(c.argv, 'pubsub', 'subscriptions', 'create') && flagValue(c.argv, 'topic') === 'offline-work-dispatch');
+    expect(subscription).toBeDefined();
+    expect(flagValue(subscription!.argv, 'push-auth-service-account')).toBe(pushAccount());
+    const dispatcherUrl = flagValue(subscription!.argv, 'push-endpoint');
+    expect(flagValue(subscription!.argv, 'push-auth-token-audience')).toBe(dispatcherUrl);
+    expect(dispatcherUrl).toMatch(/^https:\/\/dispatchofflinework-/);
+    expect(grants.filter((g) => accountOf(g.member) === pushAccount()).map((g) => [g.scope, g.resource, g.role])).toEqual([
+      ['function', 'dispatchOfflineWork', 'roles/run.invoker'],
     ]);
   });
 

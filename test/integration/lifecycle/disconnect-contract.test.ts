@@ -46,7 +46,7 @@ describe('disconnect contract', () => {
       expect(kit.sandbox.admin.stats().revocations - before.revocations).toBe(1);
       expect(kit.sandbox.admin.grants('ann')).toEqual([]);
       const doc = await kit.user('ann');
-      expect(Object.keys(doc ?? {}).sort()).toEqual(['createdAt', 'disconnectedAt', 'status', 'updatedAt', 'userId']);
+      expect(Object.keys(doc ?? {}).sort()).toEqual(['createdAt', 'disconnectedAt', 'shard', 'status', 'updatedAt', 'userId']);
       expect(doc).toMatchObject({ userId: 'ann', status: 'disconnected' });
     });
 

@@ -1,12 +1,13 @@
-import { Timestamp } from '@google-cloud/firestore';
-import type { PubSub } from '@google-cloud/pubsub';
-import { loadDispatchConfig } from '../../../functions/src/config';
+import { type Firestore, Timestamp } from '@google-cloud/firestore';
+import type { PubSub, Subscription } from '@google-cloud/pubsub';
 import { createLogger } from '../../../functions/src/logging/logger';
-import { dispatchOfflineWork } from '../../../functions/src/offline/dispatch/dispatch-offline-work';
-import { createPubSubPublisher, PublishFailedError } from '../../../functions/src/offline/dispatch/work-publisher';
+import { dispatchShard } from '../../../functions/src/offline/dispatch/dispatch-shard';
+import { dispatchTick } from '../../../functions/src/offline/dispatch/dispatch-tick';
+import { createShardPublisher, PublishFailedError } from '../../../functions/src/offline/dispatch/work-publisher';
 import type { UserRecord } from '../../../functions/src/users/user-record';
 import { emulatorFirestore } from '../../support/firestore';
-import { createTopicWithPullSubscription, drainWorkMessages, emulatorPubSub } from '../../support/pubsub';
+import { dispatchDepsFor } from '../../support/dispatch';
+import { createTopicWithPullSubscription, drainMessages, drainWorkMessages, emulatorPubSub } from '../../support/pubsub';
 import { seedUsers } from '../../support/users';
 
 describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () => {
@@ -22,22 +23,25 @@ describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () =
   async function setup(label: string, env: Record<string, string> = {}) {
     const db = emulatorFirestore(label);
     const { topic, subscription } = await createTopicWithPullSubscription(pubsub);
-    const config = loadDispatchConfig({ OFFLINE_WORK_TOPIC: topic.name.split('/').pop()!, ...env });
-    const deps = { db, publisher: createPubSubPublisher(pubsub, config.topic), config, collection: 'users', now: () => new Date(), logger };
+    const deps = dispatchDepsFor(db, pubsub, { topic: topic.name.split('/').pop()!, env: { DUE_SHARDS: '4', ...env }, logger });
     return { db, subscription, deps };
   }
 
-  it('publishes every due active user exactly once, in batches, paging with a cursor', async () => {
-    const { db, subscription, deps } = await setup('paging', { DISPATCH_PAGE_SIZE: '7', DISPATCH_BATCH_SIZE: '3' });
-    const due = await seedUsers(db, 30);
-    await db.collection('users').doc('later').set({ status: 'active', nextRunAt: Timestamp.fromMillis(Date.now() + 3_600_000) });
-    await db.collection('users').doc('gone').set({ status: 'reauth_required', nextRunAt: Timestamp.fromMillis(0) });
+  const ids = async (subscription: Subscription) => (await drainWorkMessages(subscription)).flatMap((m) => m.users.map((u) => u.userId));
+  /** Users spread over the four shards as the exchange spreads them. */
+  const seedSharded = (db: Firestore, count: number) => seedUsers(db, count, (i) => ({ shard: i % 4 }));
 
-    const result = await dispatchOfflineWork(deps);
-    expect(result).toEqual({ dispatched: 30, batches: 13, truncated: false }); // 4 pages of 7 (3 batches each) + a page of 2 (1 batch)
+  it('a tick claims every shard and publishes every due active user exactly once, in batches', async () => {
+    const { db, subscription, deps } = await setup('paging', { DISPATCH_PAGE_SIZE: '7', DISPATCH_BATCH_SIZE: '3' });
+    const due = await seedSharded(db, 30);
+    await db.collection('users').doc('later').set({ status: 'active', shard: 1, nextRunAt: Timestamp.fromMillis(Date.now() + 3_600_000) });
+    await db.collection('users').doc('gone').set({ status: 'reauth_required', shard: 2, nextRunAt: Timestamp.fromMillis(0) });
+
+    const result = await dispatchTick(deps);
+    // Shards of 8, 8, 7 and 7 users: pages of 7 and 1 (or 7 and an empty one), 3 + 1 (or 3) batches each.
+    expect(result).toEqual({ kind: 'claimed', shards: 4, dispatched: 30, batches: 14, truncated: false });
     const messages = await drainWorkMessages(subscription);
-    const ids = messages.flatMap((m) => m.users.map((u) => u.userId));
-    expect(ids.sort()).toEqual(due.sort());
+    expect(messages.flatMap((m) => m.users.map((u) => u.userId)).sort()).toEqual(due.sort());
     expect(Math.max(...messages.map((m) => m.users.length))).toBeLessThanOrEqual(3);
 
     const doc = (await db.collection('users').doc(due[0]!).get()).data() as UserRecord;
@@ -47,43 +51,113 @@ describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () =
     await db.terminate();
   });
 
-  it('stops at MAX_USERS_PER_RUN and the next run continues', async () => {
-    const { db, subscription, deps } = await setup('quota', { MAX_USERS_PER_RUN: '12', DISPATCH_PAGE_SIZE: '5' });
-    await seedUsers(db, 20);
-    expect(await dispatchOfflineWork(deps)).toMatchObject({ dispatched: 12, truncated: true });
-    expect(await dispatchOfflineWork(deps)).toMatchObject({ dispatched: 8, truncated: false });
-    expect(await dispatchOfflineWork(deps)).toMatchObject({ dispatched: 0 });
-    const ids = (await drainWorkMessages(subscription)).flatMap((m) => m.users.map((u) => u.userId));
-    expect(new Set(ids).size).toBe(20);
-    expect(ids).toHaveLength(20);
+  it('a shard run claims its own shard only, oldest due first', async () => {
+    const { db, subscription, deps } = await setup('one-shard', { MAX_USERS_PER_RUN: '3' });
+    await seedUsers(db, 12, (i) => ({ shard: i % 2 === 0 ? 3 : 1, nextRunAt: Timestamp.fromMillis(Date.now() - 60_000 * (12 - i)) }));
+    const state = await deps.dueIndex.state(4);
+    expect(await dispatchShard(3, state, deps)).toEqual({ shard: 3, dispatched: 3, batches: 1, truncated: true });
+    // The three oldest of shard 3 (even indexes), none of shard 1.
+    expect((await ids(subscription)).sort()).toEqual(['user-000000', 'user-000002', 'user-000004']);
     await db.terminate();
   });
 
-  it('overlapping runs never hand out the same user twice', async () => {
+  it('stops at MAX_USERS_PER_RUN per shard and the next tick continues', async () => {
+    const { db, subscription, deps } = await setup('quota', { MAX_USERS_PER_RUN: '3', DISPATCH_PAGE_SIZE: '2' });
+    await seedSharded(db, 20);
+    expect(await dispatchTick(deps)).toMatchObject({ dispatched: 12, truncated: true });
+    expect(await dispatchTick(deps)).toMatchObject({ dispatched: 8, truncated: false });
+    expect(await dispatchTick(deps)).toMatchObject({ dispatched: 0 });
+    const all = await ids(subscription);
+    expect(new Set(all).size).toBe(20);
+    expect(all).toHaveLength(20);
+    await db.terminate();
+  });
+
+  it('overlapping ticks never hand out the same user twice', async () => {
     const { db, subscription, deps } = await setup('overlap', { DISPATCH_PAGE_SIZE: '10' });
-    await seedUsers(db, 60);
-    const results = await Promise.all([dispatchOfflineWork(deps), dispatchOfflineWork(deps), dispatchOfflineWork(deps)]);
-    expect(results.reduce((sum, r) => sum + r.dispatched, 0)).toBe(60);
-    const ids = (await drainWorkMessages(subscription)).flatMap((m) => m.users.map((u) => u.userId));
-    expect(ids).toHaveLength(60);
-    expect(new Set(ids).size).toBe(60);
+    await seedSharded(db, 60);
+    const results = await Promise.all([dispatchTick(deps), dispatchTick(deps), dispatchTick(deps)]);
+    expect(results.reduce((sum, r) => sum + (r.kind === 'claimed' ? r.dispatched : 0), 0)).toBe(60);
+    const all = await ids(subscription);
+    expect(all).toHaveLength(60);
+    expect(new Set(all).size).toBe(60);
+    await db.terminate();
+  });
+
+  it('holds a shard run to DISPATCH_SHARD_RATE across its pages: one rate limiter, not one per page', async () => {
+    const { db, subscription, deps } = await setup('rate', { DISPATCH_SHARD_RATE: '50', DISPATCH_PAGE_SIZE: '20' });
+    await seedUsers(db, 150, () => ({ shard: 0 }));
+    const started = Date.now();
+    expect(await dispatchShard(0, await deps.dueIndex.state(4), deps)).toMatchObject({ dispatched: 150 });
+    // The limiter's bucket starts full (50 claims), then refills at 50/s: at least 2 s for the other 100.
+    // Pages of 20 each under their own limiter would never wait at all.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_800);
+    expect(await ids(subscription)).toHaveLength(150);
+    await db.terminate();
+  });
+
+  it('with DISPATCH_TOPIC, a tick publishes one {"shard": s} message per shard and claims nothing itself', async () => {
+    const { db, subscription, deps } = await setup('fan-out');
+    await seedSharded(db, 8);
+    const shardTopic = await createTopicWithPullSubscription(pubsub);
+    const fanned = { ...deps, shardPublisher: createShardPublisher(pubsub, shardTopic.topic.name.split('/').pop()!) };
+    expect(await dispatchTick(fanned)).toEqual({ kind: 'fanned_out', shards: 4 });
+    const shardMessages = await drainMessages(shardTopic.subscription);
+    expect(shardMessages.map((m) => JSON.parse(m.toString('utf8')) as unknown).sort((a, b) => (a as { shard: number }).shard - (b as { shard: number }).shard)).toEqual([
+      { shard: 0 },
+      { shard: 1 },
+      { shard: 2 },
+      { shard: 3 },
+    ]);
+    expect(await ids(subscription)).toHaveLength(0);
+    await db.terminate();
+  });
+
+  it('DUE_SHARDS only grows: a dispatcher configured with fewer keeps serving every shard ever used', async () => {
+    const { db, subscription, deps } = await setup('grow', { DUE_SHARDS: '8' });
+    await seedUsers(db, 16, (i) => ({ shard: i % 8 }));
+    expect(await dispatchTick(deps)).toMatchObject({ shards: 8, dispatched: 16 });
+    await seedUsers(db, 8, (i) => ({ shard: i }), 'users'); // the same ids, due again, shards 0..7
+    const fewer = { ...deps, config: { ...deps.config, shards: 4 } };
+    expect(await dispatchTick(fewer)).toMatchObject({ shards: 8, dispatched: 8 });
+    expect(await ids(subscription)).toHaveLength(24);
+    await db.terminate();
+  });
+
+  it('shard 0 also serves users without a shard until the backfill is done', async () => {
+    const { db, subscription, deps } = await setup('legacy');
+    await seedSharded(db, 8);
+    const legacy = ['old-a', 'old-b', 'old-c'];
+    for (const id of legacy) await db.collection('users').doc(id).set({ userId: id, status: 'active', nextRunAt: Timestamp.fromMillis(Date.now() - 1_000) });
+    const first = await dispatchTick(deps);
+    const claimed = await ids(subscription);
+    expect(claimed.sort()).toEqual([...legacy, ...(await sharded(db))].sort());
+    expect(first).toMatchObject({ dispatched: 11 });
+
+    await deps.dueIndex.markBackfillDone(new Date());
+    for (const id of legacy) await db.collection('users').doc(id).update({ nextRunAt: Timestamp.fromMillis(0) });
+    expect(await dispatchTick(deps)).toMatchObject({ dispatched: 0 });
+    expect(await ids(subscription)).toEqual([]);
     await db.terminate();
   });
 
   it('loses no user when publishing fails: they are due again after the lease', async () => {
     const db = emulatorFirestore('nopublish');
-    await seedUsers(db, 4);
-    const config = loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'topic-that-does-not-exist', LEASE_SECONDS: '601' });
+    await seedSharded(db, 4);
     let clock = Date.now();
-    const deps = { db, publisher: createPubSubPublisher(pubsub, config.topic), config, collection: 'users', now: () => new Date(clock), logger };
-    await expect(dispatchOfflineWork(deps)).rejects.toBeInstanceOf(PublishFailedError);
+    const deps = dispatchDepsFor(db, pubsub, { topic: 'topic-that-does-not-exist', env: { DUE_SHARDS: '4', LEASE_SECONDS: '601' }, now: () => new Date(clock), logger });
+    await expect(dispatchTick(deps)).rejects.toBeInstanceOf(PublishFailedError);
     const docs = (await db.collection('users').get()).docs.map((d) => d.data() as UserRecord);
     expect(docs.every((d) => d.status === 'active' && d.nextRunAt.toMillis() <= clock + 601_000)).toBe(true);
     clock += 602_000;
     const { topic, subscription } = await createTopicWithPullSubscription(pubsub);
-    const retry = { ...deps, config: { ...config, topic: topic.name.split('/').pop()! }, publisher: createPubSubPublisher(pubsub, topic.name.split('/').pop()!) };
-    expect(await dispatchOfflineWork(retry)).toMatchObject({ dispatched: 4 });
-    expect((await drainWorkMessages(subscription)).flatMap((m) => m.users)).toHaveLength(4);
+    const retry = { ...dispatchDepsFor(db, pubsub, { topic: topic.name.split('/').pop()!, env: { DUE_SHARDS: '4' }, logger }), now: deps.now };
+    expect(await dispatchTick(retry)).toMatchObject({ dispatched: 4 });
+    expect(await ids(subscription)).toHaveLength(4);
     await db.terminate();
   });
 });
+
+async function sharded(db: Firestore): Promise<string[]> {
+  return (await db.collection('users').get()).docs.filter((doc) => doc.get('shard') !== undefined).map((doc) => doc.id);
+}

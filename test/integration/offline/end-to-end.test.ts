@@ -11,8 +11,9 @@ import { FULL_SCOPES, startTestSandbox } from '../../support/sandbox';
 
 /**
  * The whole product as deployed, on one machine: the three functions as functions-framework
- * processes, the Pub/Sub emulator pushing to the worker exactly as the local stack does, Firestore,
- * and the sandbox Google. A user signs in, puts photos in Drive, a scheduler tick later they are enhanced.
+ * processes, the Pub/Sub emulator pushing shard messages to the dispatcher and work batches to the
+ * worker exactly as the local stack does, Firestore, and the sandbox Google. A user signs in, puts
+ * photos in Drive, a scheduler tick later they are enhanced.
  */
 describe('end to end through Pub/Sub push', () => {
   let sandbox: SandboxGoogle;
@@ -27,7 +28,8 @@ describe('end to end through Pub/Sub push', () => {
     sandbox = await startTestSandbox();
     const projectId = newTestProjectId('e2e');
     const topic = `work-${randomUUID().slice(0, 8)}`;
-    const shared = { GOOGLE_CLOUD_PROJECT: projectId, TOKEN_KEY_FILE: newKeyFile(), OFFLINE_WORK_TOPIC: topic };
+    const dispatchTopic = `dispatch-${randomUUID().slice(0, 8)}`;
+    const shared = { GOOGLE_CLOUD_PROJECT: projectId, TOKEN_KEY_FILE: newKeyFile(), OFFLINE_WORK_TOPIC: topic, DISPATCH_TOPIC: dispatchTopic, DUE_SHARDS: '4' };
     [exchange, dispatcher, worker] = await Promise.all([
       startFunctionUnderTest('exchangeAuthCode', sandbox, shared),
       startFunctionUnderTest('dispatchOfflineWork', sandbox, shared),
@@ -41,6 +43,9 @@ describe('end to end through Pub/Sub push', () => {
       pushConfig: { pushEndpoint: `${worker.url}projects/${projectId}/topics/${topic}` },
       ackDeadlineSeconds: 60,
     });
+    // The dispatch topic pushes each {"shard": s} message, in Pub/Sub's push envelope, to the dispatcher itself.
+    const [shards] = await pubsub.createTopic(dispatchTopic);
+    await shards.createSubscription(`${dispatchTopic}-push`, { pushConfig: { pushEndpoint: dispatcher.url }, ackDeadlineSeconds: 60 });
   });
 
   afterAll(async () => {
@@ -69,7 +74,7 @@ describe('end to end through Pub/Sub push', () => {
 
     const tick = await fetch(dispatcher.url, { method: 'POST' });
     expect(tick.status).toBe(200);
-    expect(await tick.json()).toEqual({ dispatched: 2, batches: 1 });
+    expect(await tick.json()).toEqual({ shards: 4 });
 
     const enhanced = (sub: string) => sandbox.drive.listFiles(sub).filter((f) => f.appProperties?.derivedFrom);
     await waitUntil(async () => enhanced('e2e-ann').length === 1 && enhanced('e2e-ben').length === 2, 'enhanced results', 30_000);
@@ -80,8 +85,15 @@ describe('end to end through Pub/Sub push', () => {
     expect(ben.lease).toBeUndefined();
     expect(enhanced('e2e-ben').map((f) => f.name).sort()).toEqual(['beach-enhanced.jpg', 'notes-enhanced.jpg']);
 
+    // Each shard message reached the dispatcher and was claimed by its own invocation.
+    const shardRuns = () => dispatcher.logs.filter((line) => line.includes('Shard dispatched'));
+    await waitUntil(async () => shardRuns().length === 4, 'four shard runs', 10_000);
+    expect(shardRuns().map((line) => (JSON.parse(line) as { dispatched: number }).dispatched).reduce((a, b) => a + b, 0)).toBe(2);
     // The next tick finds nobody due: the users are scheduled an interval later.
-    expect(await (await fetch(dispatcher.url, { method: 'POST' })).json()).toEqual({ dispatched: 0, batches: 0 });
-    expect(worker.logs.join('\n')).toMatch(/"done":2/);
+    expect(await (await fetch(dispatcher.url, { method: 'POST' })).json()).toEqual({ shards: 4 });
+    await waitUntil(async () => shardRuns().length === 8, 'four more shard runs', 10_000);
+    expect(shardRuns().slice(4).map((line) => (JSON.parse(line) as { dispatched: number }).dispatched)).toEqual([0, 0, 0, 0]);
+    const batches = worker.logs.filter((line) => line.includes('Offline work batch finished')).map((line) => JSON.parse(line) as { done: number });
+    expect(batches.reduce((sum, batch) => sum + batch.done, 0)).toBe(2);
   });
 });

@@ -1,13 +1,11 @@
 import type { PubSub, Subscription } from '@google-cloud/pubsub';
-import { loadDispatchConfig } from '../../../functions/src/config';
-import { createLogger } from '../../../functions/src/logging/logger';
-import { dispatchOfflineWork } from '../../../functions/src/offline/dispatch/dispatch-offline-work';
-import { createPubSubPublisher } from '../../../functions/src/offline/dispatch/work-publisher';
+import { dispatchTick } from '../../../functions/src/offline/dispatch/dispatch-tick';
 import type { WorkMessage } from '../../../functions/src/offline/work-message';
 import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import type { SealedToken } from '../../../functions/src/tokens/vault';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { dispatchDepsFor } from '../../support/dispatch';
 import { createTopicWithPullSubscription, drainWorkMessages, emulatorPubSub } from '../../support/pubsub';
 import { TEST_CLIENT } from '../../support/sandbox';
 
@@ -35,8 +33,7 @@ describe('runOfflineWork', () => {
 
   /** What the dispatcher publishes right now, read back from the emulator. */
   async function dispatch(): Promise<WorkMessage> {
-    const config = loadDispatchConfig({ OFFLINE_WORK_TOPIC: topicId });
-    await dispatchOfflineWork({ db: h.db, publisher: createPubSubPublisher(pubsub, topicId), config, collection: 'users', now: () => new Date(), logger: createLogger({}, () => {}) });
+    await dispatchTick(dispatchDepsFor(h.db, pubsub, { topic: topicId }));
     const messages = await drainWorkMessages(subscription, 300);
     return { v: 1, users: messages.flatMap((m) => m.users) };
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Firestore, Timestamp } from '@google-cloud/firestore';
 import { loadKeySourceConfig } from '../../../functions/src/config';
 import { createLogger } from '../../../functions/src/logging/logger';
-import { claimDuePage } from '../../../functions/src/offline/dispatch/claim-due-users';
+import { claimEveryDueUser } from '../../support/dispatch';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import type { RewrapResult } from '../../../functions/src/rotation/rewrap-tokens';
 import { createTokenVault, type ConfiguredKeySource, keySourceFromConfig, type SealedToken, type TokenVault } from '../../../functions/src/tokens';
@@ -161,11 +161,11 @@ describe('key rotation end to end (local Secret Manager)', () => {
     // access token back after rewrapTokens passed the user: the cached token no longer opens, so it is refreshed.
     await db.collection('users').doc('ben').update({ accessToken: benUnderV1.accessToken, accessTokenExpiresAt: Timestamp.fromMillis(Date.now() + 3_600_000) });
     const refreshesBefore = sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0;
-    const claimed = await claimDuePage(db, { collection: 'users', pageSize: 50, now: new Date(), leaseSeconds: 600, startAfter: undefined });
-    expect(claimed.claimed.map((user) => user.userId)).toContain('ann');
+    const claimed = await claimEveryDueUser(db);
+    expect(claimed.map((user) => user.userId)).toContain('ann');
     const env = sandboxEnv(sandbox, exchange.projectId, '');
     const deps = workerDepsFor({ db, vault: freshVault(), env, logger: createLogger({}, () => {}) });
-    const result = await runBatch({ v: 1, users: claimed.claimed }, Date.now() + 60_000, { ...deps, owner: 'rotation-e2e' });
+    const result = await runBatch({ v: 1, users: claimed }, Date.now() + 60_000, { ...deps, owner: 'rotation-e2e' });
     expect(result.counts).toMatchObject({ failed: 0, reauth_required: 0 });
     expect(result.outcomes.find((outcome) => outcome.userId === 'ann')).toMatchObject({ status: 'done' });
     expect(result.outcomes.find((outcome) => outcome.userId === 'ben')).toMatchObject({ status: 'done' });

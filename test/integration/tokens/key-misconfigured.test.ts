@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Firestore, Timestamp } from '@google-cloud/firestore';
 import { loadKeySourceConfig } from '../../../functions/src/config';
 import { createLogger } from '../../../functions/src/logging/logger';
-import { claimDuePage } from '../../../functions/src/offline/dispatch/claim-due-users';
+import { claimEveryDueUser } from '../../support/dispatch';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { createVaultAtStart } from '../../../functions/src/wiring/vault';
 import { type LocalSecretManager, startLocalSecretManager } from '../../../sandbox/src/secret-manager/server';
@@ -167,12 +167,12 @@ describe('a misconfigured token key (local Secret Manager)', () => {
     for (const sub of users) await db.collection('users').doc(sub).update({ accessTokenExpiresAt: Timestamp.fromMillis(0) });
     const refreshesBefore = sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0;
     const now = new Date();
-    const claimed = await claimDuePage(db, { collection: 'users', pageSize: 50, now, leaseSeconds: 600, startAfter: undefined });
-    expect(claimed.claimed.map((user) => user.userId).sort()).toEqual(users);
+    const claimed = await claimEveryDueUser(db, { now });
+    expect(claimed.map((user) => user.userId).sort()).toEqual(users);
     const env = sandboxEnv(sandbox, exchange.projectId, '');
     const deps = workerDepsFor({ db, vault: workerVault, env, logger: createLogger({ function: 'runOfflineWork' }, (line) => workerLogs.push(line)) });
     const { config } = deps;
-    const result = await runBatch({ v: 1, users: claimed.claimed }, Date.now() + 60_000, { ...deps, random: () => 0.5, owner: 'key-misconfigured' });
+    const result = await runBatch({ v: 1, users: claimed }, Date.now() + 60_000, { ...deps, random: () => 0.5, owner: 'key-misconfigured' });
     expect([...result.outcomes].sort((a, b) => a.userId.localeCompare(b.userId))).toEqual(users.map((userId) => ({ userId, status: 'failed', errorCode: 'key_misconfigured' })));
     // Google was not asked for a token that could not have been stored.
     expect((sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0) - refreshesBefore).toBe(0);

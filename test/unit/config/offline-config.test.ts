@@ -5,7 +5,29 @@ describe('offline configuration', () => {
   it('needs a valid topic for the dispatcher and has sensible defaults', () => {
     expect(() => loadDispatchConfig({})).toThrow(/OFFLINE_WORK_TOPIC is required/);
     expect(() => loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'a' })).toThrow(/OFFLINE_WORK_TOPIC/);
-    expect(loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work' })).toMatchObject({ topic: 'offline-work', batchSize: 50, maxUsersPerRun: 10_000 });
+    expect(loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work' })).toMatchObject({
+      topic: 'offline-work',
+      dispatchTopic: undefined,
+      shards: 16,
+      shardRate: 400,
+      batchSize: 50,
+      maxUsersPerRun: 20_000,
+      runBudgetSeconds: 50,
+    });
+  });
+
+  it('reads the dispatch topic and the due index, and names the variable it refuses', () => {
+    expect(loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work', DISPATCH_TOPIC: 'offline-work-dispatch', DUE_SHARDS: '64', DISPATCH_SHARD_RATE: '200' })).toMatchObject({
+      dispatchTopic: 'offline-work-dispatch',
+      shards: 64,
+      shardRate: 200,
+    });
+    expect(loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work', DISPATCH_TOPIC: '' }).dispatchTopic).toBeUndefined();
+    expect(() => loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work', DISPATCH_TOPIC: 'x' })).toThrow(/DISPATCH_TOPIC/);
+    expect(() => loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work', DISPATCH_TOPIC: 'offline-work' })).toThrow(/DISPATCH_TOPIC must not be OFFLINE_WORK_TOPIC/);
+    expect(() => loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work', DUE_SHARDS: '1001' })).toThrow(/DUE_SHARDS/);
+    expect(() => loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work', DUE_SHARDS: '0' })).toThrow(/DUE_SHARDS/);
+    expect(() => loadDispatchConfig({ OFFLINE_WORK_TOPIC: 'offline-work', DISPATCH_SHARD_RATE: 'fast' })).toThrow(/DISPATCH_SHARD_RATE/);
   });
 
   it('defaults the lease to the worker timeout plus a margin and refuses a shorter one', () => {

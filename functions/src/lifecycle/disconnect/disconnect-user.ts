@@ -28,7 +28,7 @@ const MAX_ROUNDS = 3;
 
 /**
  * "Revoke + delete": revokes the user's grant at Google, then replaces the user document with a
- * tombstone `{userId, status: "disconnected", disconnectedAt, updatedAt, createdAt, revokeError?}`.
+ * tombstone `{userId, status: "disconnected", disconnectedAt, updatedAt, createdAt, shard, revokeError?}`.
  * Tokens, token identifiers, profile, email, scopes, job cursors, lease and dispatch all go.
  *
  * Why a tombstone rather than no document: a worker that held a lease when the user left finds
@@ -115,6 +115,8 @@ async function writeTombstone(
     disconnectedAt: at,
     updatedAt: at,
     ...(current.createdAt ? { createdAt: current.createdAt } : {}),
+    // Not personal data, and never changed: a user who signs in again keeps the same shard.
+    ...(current.shard === undefined ? {} : { shard: current.shard }),
     ...(revokeError ? { revokeError } : {}),
   });
   return 'written';

@@ -1,4 +1,4 @@
-import { type DocumentSnapshot, type Firestore, Timestamp } from '@google-cloud/firestore';
+import { type BulkWriter, type DocumentSnapshot, type Firestore, type Query, Timestamp } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
 
 export interface DispatchedUser {
@@ -7,8 +7,12 @@ export interface DispatchedUser {
   dispatchId: string;
 }
 
+/** A shard of the due index, or the users written before sharding that have none yet. */
+export type DueRange = { shard: number } | { unsharded: true };
+
 export interface ClaimPageOptions {
   collection: string;
+  range: DueRange;
   pageSize: number;
   now: Date;
   leaseSeconds: number;
@@ -19,45 +23,60 @@ export interface ClaimedPage {
   claimed: DispatchedUser[];
   /** Cursor for the next page; undefined when the query is exhausted. */
   last: DocumentSnapshot | undefined;
+  /** Due documents read (for `unsharded`, sharded ones are read and left to their shard). */
+  read: number;
   /** Users another dispatcher (or a sign-in) changed between our read and our write. */
   lostRaces: number;
 }
 
 /**
- * Reads one page of due users and claims each with a write conditioned on the document being
- * unchanged since the read. The claim moves `nextRunAt` out of the due window for the lease time,
- * so overlapping or retried dispatcher runs never hand the same user out twice; if no worker ever
- * finishes, the user simply becomes due again when that time passes: delayed, never lost.
+ * Reads one page of due users, oldest due first, and claims each with a write conditioned on the
+ * document being unchanged since the read. The claim moves `nextRunAt` out of the due window for
+ * the lease time, so overlapping or retried dispatcher runs never hand the same user out twice; if
+ * no worker ever finishes, the user simply becomes due again when that time passes: delayed,
+ * never lost. Claims go through the caller's BulkWriter, whose rate limiter spans the whole run.
  */
-export async function claimDuePage(db: Firestore, options: ClaimPageOptions): Promise<ClaimedPage> {
-  let query = db
-    .collection(options.collection)
-    .where('status', '==', 'active')
-    .where('nextRunAt', '<=', Timestamp.fromDate(options.now))
-    .orderBy('nextRunAt')
-    .limit(options.pageSize);
+export async function claimDuePage(db: Firestore, writer: BulkWriter, options: ClaimPageOptions): Promise<ClaimedPage> {
+  let query = dueQuery(db, options).limit(options.pageSize);
   if (options.startAfter) query = query.startAfter(options.startAfter);
   const page = await query.get();
   const claimedAt = Timestamp.fromDate(options.now);
   const holdUntil = Timestamp.fromMillis(options.now.getTime() + options.leaseSeconds * 1000);
+  const mine = 'unsharded' in options.range ? page.docs.filter((doc) => doc.get('shard') === undefined) : page.docs;
 
-  const writer = db.bulkWriter();
-  writer.onWriteError(() => false); // a failed precondition is a lost race, not something to retry
-  const outcomes = page.docs.map(async (doc): Promise<DispatchedUser | undefined> => {
+  const outcomes = mine.map(async (doc): Promise<DispatchedUser | undefined> => {
     const dispatchId: string = randomUUID();
     try {
-      await writer.update(
-        doc.ref,
-        { nextRunAt: holdUntil, dispatch: { id: dispatchId, at: claimedAt } },
-        { lastUpdateTime: doc.updateTime },
-      );
+      await writer.update(doc.ref, { nextRunAt: holdUntil, dispatch: { id: dispatchId, at: claimedAt } }, { lastUpdateTime: doc.updateTime });
       return { userId: doc.id, dispatchId };
     } catch {
       return undefined;
     }
   });
-  await writer.close();
-  const results = await Promise.all(outcomes);
-  const claimed = results.filter((r): r is DispatchedUser => r !== undefined);
-  return { claimed, last: page.docs.at(-1), lostRaces: page.size - claimed.length };
+  await writer.flush();
+  const claimed = (await Promise.all(outcomes)).filter((r): r is DispatchedUser => r !== undefined);
+  return { claimed, last: page.docs.at(-1), read: page.size, lostRaces: mine.length - claimed.length };
+}
+
+/**
+ * `status == "active" AND shard == s AND nextRunAt <= now ORDER BY nextRunAt` (the composite index
+ * in infra/firestore.indexes.json). Users without a shard are found by the query of the index the
+ * product used before sharding, `(status, nextRunAt)`, which an upgraded database still has.
+ */
+function dueQuery(db: Firestore, options: ClaimPageOptions): Query {
+  const active = db.collection(options.collection).where('status', '==', 'active');
+  const ranged = 'shard' in options.range ? active.where('shard', '==', options.range.shard) : active;
+  return ranged.where('nextRunAt', '<=', Timestamp.fromDate(options.now)).orderBy('nextRunAt');
+}
+
+/**
+ * The one BulkWriter of a shard run: its rate limiter holds the run to `claimsPerSecond` across
+ * every page (a writer per page would start its limiter afresh each time). Above 500/s it starts
+ * at 500 and ramps by half every 5 minutes, Firestore's 500/50/5 rule. A failed claim is a lost
+ * race or a transient failure; either way the user stays due for the next tick, so nothing retries.
+ */
+export function claimWriter(db: Firestore, claimsPerSecond: number): BulkWriter {
+  const writer = db.bulkWriter({ throttling: { initialOpsPerSecond: Math.min(claimsPerSecond, 500), maxOpsPerSecond: claimsPerSecond } });
+  writer.onWriteError(() => false);
+  return writer;
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertPortsFree } from '../../../scripts/lib/ports';
-import { functionUrl, readStackLayout, REPO_ROOT, stackPorts, type StackLayout } from '../../../scripts/lib/stack-layout';
+import { functionUrl, LOCAL_FUNCTIONS, readStackLayout, REPO_ROOT, stackPorts, type StackLayout } from '../../../scripts/lib/stack-layout';
 import { type ProcessInfo, ProcessRecord, liveProcesses } from '../../support/process-tree';
 
 /**
@@ -113,7 +113,7 @@ async function stopStartedStack(scenario: Scenario): Promise<void> {
     const started = record.look();
     if (scenario.when === 'up') {
       expect(started.filter(isEmulator)).toHaveLength(2);
-      expect(started.filter(isFunction)).toHaveLength(7);
+      expect(started.filter(isFunction)).toHaveLength(LOCAL_FUNCTIONS.length);
     }
     const npm = find(/^npm exec/)!;
     const owner = find(/scripts\/start\.ts/)!;

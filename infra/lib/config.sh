@@ -5,7 +5,8 @@
 # the keys below are accepted, so a typo is an error instead of a silently ignored setting.
 # Precedence: --project/--region flags, then config.env, then the defaults here.
 
-# key|default ("" = none). Keys the functions read at run time are listed in FUNCTION_ENV_KEYS.
+# key|default ("" = none). Keys the functions read at run time are listed in FUNCTION_ENV_KEYS;
+# *_MAX_INSTANCES are read by the function table (infra/lib/functions-table.sh).
 readonly CONFIG_DEFAULTS=(
   'PROJECT_ID|'
   'REGION|us-central1'
@@ -40,6 +41,8 @@ readonly CONFIG_DEFAULTS=(
   'REWRAP_SETTLE_MARGIN_SECONDS|'
   'DUE_SHARDS|'
   'DISPATCH_SHARD_RATE|'
+  'WORKER_MAX_INSTANCES|'
+  'DISPATCHER_MAX_INSTANCES|'
 )
 
 # Passed to every function as environment variables when set (empty = the code's default).
@@ -177,7 +180,8 @@ validate_config() {
     die "MAX_DELIVERY_ATTEMPTS must be 5..100 (Pub/Sub's bounds)"
   fi
   for key in WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS DISPATCH_BATCH_SIZE \
-    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS DUE_SHARDS DISPATCH_SHARD_RATE; do
+    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS DUE_SHARDS DISPATCH_SHARD_RATE \
+    WORKER_MAX_INSTANCES DISPATCHER_MAX_INSTANCES; do
     [[ $(cfg $key) =~ ^([1-9][0-9]*)?$ ]] || die "$key must be a positive whole number (or empty for the default)"
   done
   [[ $(cfg REWRAP_SETTLE_MARGIN_SECONDS) =~ ^[0-9]*$ ]] || die "REWRAP_SETTLE_MARGIN_SECONDS must be a whole number of seconds (or empty for the default)"

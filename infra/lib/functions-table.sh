@@ -11,7 +11,9 @@
 #                eventarc  only its Eventarc trigger's own account; internal ingress
 #                operator  only principals an operator grants run.invoker; reachable from outside
 #   memory, cpu, timeout, concurrency, max-instances: per instance (concurrency > 1 needs cpu >= 1;
-#                event-triggered functions time out at 540s at most)
+#                event-triggered functions time out at 540s at most). max-instances is a number, or
+#                SETTING:number: the infra/config.env SETTING when it is set, else the number.
+#                The dispatcher's and the worker's sizes come from the bench (docs/capacity.md).
 #   needs        what the code touches, comma-separated; each maps to one narrow grant (iam.sh):
 #                firestore     roles/datastore.user on the project, conditioned to this database
 #                publish       roles/pubsub.publisher on OFFLINE_WORK_TOPIC
@@ -25,8 +27,8 @@
 readonly FUNCTION_TABLE='
 # name               trigger access    memory cpu   timeout concurrency max-instances needs
 exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret
-dispatchOfflineWork  http    scheduler 512Mi  1     300s    16          4             firestore,publish,fan-out
-runOfflineWork       topic   eventarc  1Gi    1     540s    4           10            firestore,token-key,client-secret
+dispatchOfflineWork  http    scheduler 512Mi  1     300s    8           DISPATCHER_MAX_INSTANCES:10 firestore,publish,fan-out
+runOfflineWork       topic   eventarc  1Gi    1     540s    4           WORKER_MAX_INSTANCES:10     firestore,token-key,client-secret
 disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key
 offlineStatus        http    public    256Mi  1     30s     80          10            firestore
 riscReceiver         http    public    256Mi  1     30s     80          5             firestore
@@ -37,6 +39,16 @@ backfillShards       http    operator  512Mi  1     3600s   1           1       
 # A shard message is pushed back to the dispatcher and acknowledged by its answer: Pub/Sub waits
 # this long for it (a shard run stops starting pages after DISPATCH_BUDGET_SECONDS, default 50).
 readonly FAN_OUT_ACK_DEADLINE_SECONDS=120
+
+# The worker's (trigger topic) runtime settings, measured by the bench (docs/capacity.md): 32 lanes
+# keep its one vCPU busy while runs wait on Google; Node's heap caps and glibc's arena cap keep its
+# peak RSS near 180 MiB (about 500 MiB with Node's defaults, which size the heap from the host).
+# The same setting in infra/config.env wins.
+readonly WORKER_RUNTIME_ENV=(
+  'WORKER_CONCURRENCY=32'
+  'NODE_OPTIONS=--max-semi-space-size=8 --max-old-space-size=192'
+  'MALLOC_ARENA_MAX=2'
+)
 
 # Prints the active rows, one per line, fields separated by single spaces.
 function_rows() {
@@ -64,6 +76,17 @@ for_each_function() {
 
 function_needs() {
   [[ ",$FN_NEEDS," == *",$1,"* ]]
+}
+
+# The row's max instances: its number, or its SETTING's value from infra/config.env when set.
+function_max_instances() {
+  if [[ $FN_MAX_INSTANCES == *:* ]]; then
+    local value
+    value=$(cfg "${FN_MAX_INSTANCES%%:*}")
+    printf '%s' "${value:-${FN_MAX_INSTANCES#*:}}"
+  else
+    printf '%s' "$FN_MAX_INSTANCES"
+  fi
 }
 
 # exchangeAuthCode -> exchange-auth-code
@@ -97,7 +120,11 @@ validate_function_row() {
   [[ $FN_MEMORY =~ ^[0-9]+(Mi|Gi)$ ]] || die "$where: memory must look like 256Mi or 1Gi"
   [[ $FN_CPU =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$where: cpu must be a number of vCPUs"
   [[ $FN_TIMEOUT =~ ^[0-9]+s$ ]] || die "$where: timeout must be seconds, like 60s"
-  [[ $FN_CONCURRENCY =~ ^[1-9][0-9]*$ && $FN_MAX_INSTANCES =~ ^[1-9][0-9]*$ ]] || die "$where: concurrency and max-instances must be positive whole numbers"
+  [[ $FN_CONCURRENCY =~ ^[1-9][0-9]*$ && $FN_MAX_INSTANCES =~ ^([A-Z][A-Z0-9_]*:)?[1-9][0-9]*$ ]] ||
+    die "$where: concurrency and max-instances must be positive whole numbers (max-instances may be SETTING:number)"
+  if [[ $FN_MAX_INSTANCES == *:* ]] && ! known_config_key "${FN_MAX_INSTANCES%%:*}"; then
+    die "$where: max-instances names ${FN_MAX_INSTANCES%%:*}, which infra/lib/config.sh does not know"
+  fi
   local seconds=${FN_TIMEOUT%s}
   if [[ $FN_TRIGGER == topic ]] && ((seconds > 540)); then die "$where: event-triggered functions time out at 540s at most"; fi
   local lease

@@ -33,8 +33,14 @@ function_env_vars() {
   local pairs=("GOOGLE_CLOUD_PROJECT=$PROJECT" "OFFLINE_WORK_TOPIC=$(cfg OFFLINE_WORK_TOPIC)") key value
   if function_needs token-key; then pairs+=("TOKEN_KEY_SECRET=$(token_key_secret_path)"); fi
   if function_needs fan-out; then pairs+=("DISPATCH_TOPIC=$(cfg DISPATCH_TOPIC)"); fi
-  # The worker stops starting new work before its timeout and sizes leases from it.
-  if [[ $FN_TRIGGER == topic ]]; then pairs+=("WORKER_TIMEOUT_SECONDS=${FN_TIMEOUT%s}"); fi
+  # The worker stops starting new work before its timeout and sizes leases from it, and gets its
+  # measured runtime settings (functions-table.sh) unless config.env sets the same variable.
+  if [[ $FN_TRIGGER == topic ]]; then
+    pairs+=("WORKER_TIMEOUT_SECONDS=${FN_TIMEOUT%s}")
+    for value in "${WORKER_RUNTIME_ENV[@]}"; do
+      if ! known_config_key "${value%%=*}" || [[ -z $(cfg "${value%%=*}") ]]; then pairs+=("$value"); fi
+    done
+  fi
   for key in "${FUNCTION_ENV_KEYS[@]}"; do
     value=$(cfg "$key")
     if [[ -n $value ]]; then pairs+=("$key=$value"); fi
@@ -51,7 +57,7 @@ deploy_function() {
     --docker-repository="$(docker_repository_path)"
     --set-build-env-vars=GOOGLE_NODE_RUN_SCRIPTS=
     --memory="$FN_MEMORY" --cpu="$FN_CPU" --timeout="$FN_TIMEOUT" --concurrency="$FN_CONCURRENCY"
-    --min-instances=0 --max-instances="$FN_MAX_INSTANCES"
+    --min-instances=0 --max-instances="$(function_max_instances)"
     --set-env-vars="$(function_env_vars)" --update-labels="$LABELS")
   if function_needs client-secret; then
     # Resolved when an instance starts: a new client secret version reaches new instances.

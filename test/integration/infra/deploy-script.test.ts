@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { flagValue, isGcloud, parseDryRunOutput } from '../../../infra/check/dry-run-output';
 import { deployedFunctions } from '../../../infra/check/iam-grants';
 import { REPO_ROOT, runInfraScript } from '../../../infra/check/run-script';
+import { PROPOSED_WORKER_RUNTIME_ENV } from '../../../bench/suites/offline/worker-runtime';
 import { dryRun, EXAMPLE_CONFIG } from './dry-runs';
 
 /** deploy.sh's behaviour around its inputs: the config file, flags, secrets and entry files. */
@@ -27,6 +28,12 @@ function configWith(lines: string[]): string {
 }
 
 const deployDryRun = (args: string[]) => runInfraScript('deploy.sh', ['--dry-run', ...args], NO_ACCOUNT_ENV());
+
+function deployOf(stdout: string, functionName: string): string[] {
+  const deploy = parseDryRunOutput(stdout).find((c) => isGcloud(c.argv, 'functions', 'deploy') && c.argv[3] === functionName);
+  if (!deploy) throw new Error(`no gcloud functions deploy ${functionName}`);
+  return deploy.argv;
+}
 
 function envVarsOf(stdout: string, functionName: string): Map<string, string> {
   const deploy = parseDryRunOutput(stdout).find((c) => isGcloud(c.argv, 'functions', 'deploy') && c.argv[3] === functionName);
@@ -77,7 +84,33 @@ describe('deploy.sh --dry-run', () => {
     expect(deploys.map((c) => [flagValue(c.argv, 'project'), flagValue(c.argv, 'region')])).toEqual(deploys.map(() => ['flag-project-1', 'asia-east1']));
   });
 
+  it("gives the worker the bench's runtime settings and WORKER_CONCURRENCY, and no other function Node flags", async () => {
+    const run = await dryRun('deploy.sh');
+    const worker = envVarsOf(run.stdout, 'runOfflineWork');
+    for (const [key, value] of Object.entries(PROPOSED_WORKER_RUNTIME_ENV)) expect([key, worker.get(key)]).toEqual([key, value]);
+    expect(worker.get('WORKER_CONCURRENCY')).toBe('32');
+    for (const other of ['exchangeAuthCode', 'dispatchOfflineWork', 'disconnect']) {
+      const env = envVarsOf(run.stdout, other);
+      expect([other, env.has('NODE_OPTIONS'), env.has('MALLOC_ARENA_MAX')]).toEqual([other, false, false]);
+    }
+    const configured = await deployDryRun(['--config', configWith(['WORKER_CONCURRENCY=48'])]);
+    const pairs = flagValue(deployOf(configured.stdout, 'runOfflineWork'), 'set-env-vars')!.split('|');
+    expect(pairs.filter((pair) => pair.startsWith('WORKER_CONCURRENCY='))).toEqual(['WORKER_CONCURRENCY=48']);
+  });
+
+  it('caps instances as the table says, unless infra/config.env sets WORKER_MAX_INSTANCES or DISPATCHER_MAX_INSTANCES', async () => {
+    const defaults = await dryRun('deploy.sh');
+    expect(flagValue(deployOf(defaults.stdout, 'runOfflineWork'), 'max-instances')).toBe('10');
+    expect(flagValue(deployOf(defaults.stdout, 'dispatchOfflineWork'), 'max-instances')).toBe('10');
+    const run = await deployDryRun(['--config', configWith(['WORKER_MAX_INSTANCES=250', 'DISPATCHER_MAX_INSTANCES=12'])]);
+    expect(run.code).toBe(0);
+    expect(flagValue(deployOf(run.stdout, 'runOfflineWork'), 'max-instances')).toBe('250');
+    expect(flagValue(deployOf(run.stdout, 'dispatchOfflineWork'), 'max-instances')).toBe('12');
+    expect(flagValue(deployOf(run.stdout, 'exchangeAuthCode'), 'max-instances')).toBe('20');
+  });
+
   it.each([
+    ['a max-instances setting that is not a number', ['WORKER_MAX_INSTANCES=lots'], /WORKER_MAX_INSTANCES must be a positive whole number/],
     ['an unknown setting', ['PROJCT_ID=typo-project'], /unknown setting PROJCT_ID/],
     ['a client id that is not a web client id', ['GOOGLE_OAUTH_CLIENT_ID=12345'], /GOOGLE_OAUTH_CLIENT_ID must be/],
     ['a lease shorter than the worker timeout', ['LEASE_SECONDS=300'], /LEASE_SECONDS \(300\) must be longer/],

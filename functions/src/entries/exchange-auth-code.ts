@@ -4,6 +4,8 @@
  */
 import { appCheckGateFromConfig } from '../app-check/app-check-from-config';
 import { loadAppCheckConfig, loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
+import { loadUserEventsConfig } from '../events/events-config';
+import { userEventsFromConfig } from '../events/user-events-from-config';
 import { createExchangeHandler } from '../exchange/exchange-handler';
 import { createGoogleSignIn } from '../google/google-sign-in';
 import { toHttpFunction } from '../http/framework-adapter';
@@ -18,11 +20,13 @@ const firestore = loadFirestoreConfig(env);
 const logger = createLogger({ function: 'exchangeAuthCode' });
 const vault = createVaultAtStart(loadKeySourceConfig(env), logger);
 const appCheck = appCheckGateFromConfig(loadAppCheckConfig(env));
+const db = createFirestore(firestore);
+const events = userEventsFromConfig(loadUserEventsConfig(env), { db, logger });
 
 export const exchangeAuthCode = toHttpFunction(
   createExchangeHandler({
     google: createGoogleSignIn(oauth),
-    users: createUserRepository(createFirestore(firestore), firestore.usersCollection),
+    users: createUserRepository(db, firestore.usersCollection, events),
     vault,
     requiredScopes: oauth.requiredScopes,
     now: () => new Date(),

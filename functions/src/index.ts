@@ -16,6 +16,7 @@ const httpFunctions: Record<string, () => HttpFunction> = {
   offlineStatus: () => (require('./entries/offline-status') as typeof import('./entries/offline-status')).offlineStatus,
   riscReceiver: () => (require('./entries/risc-receiver') as typeof import('./entries/risc-receiver')).riscReceiver,
   rewrapTokens: () => (require('./entries/rewrap-tokens') as typeof import('./entries/rewrap-tokens')).rewrapTokens,
+  deliverUserEvents: () => (require('./entries/deliver-user-events') as typeof import('./entries/deliver-user-events')).deliverUserEvents,
 };
 
 const eventFunctions: Record<string, () => CloudEventFunction<never>> = {

@@ -131,6 +131,67 @@ describe('deploy.sh --dry-run', () => {
   });
 });
 
+describe('deploy.sh and lifecycle events', () => {
+  const deploys = (stdout: string) => parseDryRunOutput(stdout).filter((c) => isGcloud(c.argv, 'functions', 'deploy')).map((c) => c.argv[3]);
+  const created = (stdout: string, ...group: string[]) =>
+    parseDryRunOutput(stdout).filter((c) => isGcloud(c.argv, ...group, 'create')).map((c) => c.argv[2 + group.length]);
+
+  it('creates the events topic and passes USER_EVENTS_TOPIC to the functions that emit; no webhook without USER_EVENTS_WEBHOOK_URL', async () => {
+    const run = await deployDryRun(['--config', EXAMPLE_CONFIG]);
+    expect(run.code).toBe(0);
+    expect(created(run.stdout, 'pubsub', 'topics')).toEqual(['offline-work', 'offline-work-dispatch', 'offline-work-dead-letter', 'offline-access-user-events']);
+    for (const name of ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'riscReceiver']) {
+      expect([name, envVarsOf(run.stdout, name).get('USER_EVENTS_TOPIC')]).toEqual([name, 'offline-access-user-events']);
+    }
+    expect(envVarsOf(run.stdout, 'offlineStatus').has('USER_EVENTS_TOPIC')).toBe(false);
+    expect(deploys(run.stdout)).not.toContain('deliverUserEvents');
+    expect(created(run.stdout, 'secrets')).toEqual(['oauth-client-secret', 'token-key']);
+    expect(created(run.stdout, 'pubsub', 'subscriptions')).toEqual(['offline-work-dead-letter-sub', 'offline-work-dispatch-push']);
+  });
+
+  it('USER_EVENTS_TOPIC empty turns events off: no topic, no publisher grant, and the functions are told (an empty value)', async () => {
+    const run = await deployDryRun(['--config', configWith(['USER_EVENTS_TOPIC='])]);
+    expect(run.code).toBe(0);
+    expect(created(run.stdout, 'pubsub', 'topics')).toEqual(['offline-work', 'offline-work-dispatch', 'offline-work-dead-letter']);
+    expect(run.stdout).not.toContain('offline-access-user-events');
+    expect(envVarsOf(run.stdout, 'exchangeAuthCode').get('USER_EVENTS_TOPIC')).toBe('');
+  });
+
+  it('a webhook adds its secret (piped from /dev/urandom), its dead-letter topic, deliverUserEvents and its push subscription', async () => {
+    const run = await deployDryRun(['--config', configWith(['USER_EVENTS_WEBHOOK_URL=https://hooks.example.com/offline-access?app=1'])]);
+    expect(run.code).toBe(0);
+    expect(created(run.stdout, 'secrets')).toEqual(['oauth-client-secret', 'token-key', 'user-events-webhook-secret']);
+    const version = parseDryRunOutput(run.stdout).find((c) => isGcloud(c.argv, 'secrets', 'versions', 'add') && c.argv[4] === 'user-events-webhook-secret');
+    expect(version?.argv).toContain('--data-file=-');
+    expect(version?.line).toMatch(/stdin: whsec_ and the base64 of head -c 32 \/dev\/urandom/);
+    expect(deploys(run.stdout)).toContain('deliverUserEvents');
+    expect(Object.fromEntries(envVarsOf(run.stdout, 'deliverUserEvents'))).toMatchObject({
+      USER_EVENTS_WEBHOOK_URL: 'https://hooks.example.com/offline-access?app=1',
+      USER_EVENTS_WEBHOOK_SECRET: 'projects/my-offline-access/secrets/user-events-webhook-secret',
+      USER_EVENTS_DEAD_LETTER_TOPIC: 'offline-access-user-events-dead-letter',
+    });
+    const push = parseDryRunOutput(run.stdout).find((c) => isGcloud(c.argv, 'pubsub', 'subscriptions', 'create') && c.argv[4] === 'offline-access-deliver-user-events');
+    expect(push && ['topic', 'ack-deadline', 'min-retry-delay', 'max-retry-delay', 'dead-letter-topic', 'max-delivery-attempts'].map((flag) => flagValue(push.argv, flag))).toEqual([
+      'offline-access-user-events', '60', '10s', '600s', 'offline-access-user-events-dead-letter', '5',
+    ]);
+  });
+
+  it.each([
+    ['plain http', 'USER_EVENTS_WEBHOOK_URL=http://hooks.example.com/x', /USER_EVENTS_WEBHOOK_URL must be an https:\/\/ URL/],
+    ['credentials in it', 'USER_EVENTS_WEBHOOK_URL=https://user:pw@hooks.example.com/x', /USER_EVENTS_WEBHOOK_URL must be an https:\/\/ URL/],
+    ['a fragment', 'USER_EVENTS_WEBHOOK_URL=https://hooks.example.com/x#y', /USER_EVENTS_WEBHOOK_URL must be an https:\/\/ URL/],
+    ['an invalid events topic', 'USER_EVENTS_TOPIC=9lives', /USER_EVENTS_TOPIC is not a valid Pub\/Sub topic id/],
+  ])('stops on a webhook URL or topic with %s', async (_what, line, message) => {
+    const run = await deployDryRun(['--config', configWith([line])]);
+    expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(message)]);
+  });
+
+  it('stops on a webhook without events', async () => {
+    const run = await deployDryRun(['--config', configWith(['USER_EVENTS_TOPIC=', 'USER_EVENTS_WEBHOOK_URL=https://hooks.example.com/x'])]);
+    expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(/USER_EVENTS_WEBHOOK_URL needs lifecycle events/)]);
+  });
+});
+
 describe('deploy.sh without --dry-run and without a Google account', () => {
   it('stops before running any command, and never shows the client secret', async () => {
     const secret = 'GOCSPX-not-a-real-secret-7f3a9c';

@@ -72,7 +72,7 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
     stops.push(() => sandbox.close());
 
     const env = localFunctionEnv(layout, sandbox.url);
-    const functions = LOCAL_FUNCTIONS.filter((name) => name !== 'deliverUserEvents' || webhookUrl !== undefined);
+    const functions = servedFunctions(webhookUrl);
     for (const name of functions) {
       const fn = await startFunction(name, functionPort(layout, name), env, (line) => options.log(`[${name}] ${line}`));
       stops.push(() => fn.stop());
@@ -131,4 +131,9 @@ async function backfillShardsOnce(url: string, log: (line: string) => void): Pro
 /** A Pub/Sub client on the local stack's emulator. */
 export function localPubSub(layout: StackLayout): PubSub {
   return new PubSub({ projectId: LOCAL_PROJECT, apiEndpoint: `${layout.host}:${layout.pubsubPort}`, emulatorMode: true });
+}
+
+/** The functions the local stack serves: all of them, but the webhook's delivery only with a webhook URL. */
+export function servedFunctions(webhookUrl: string | undefined): LocalFunction[] {
+  return LOCAL_FUNCTIONS.filter((name) => name !== 'deliverUserEvents' || webhookUrl !== undefined);
 }

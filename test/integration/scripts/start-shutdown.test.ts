@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertPortsFree } from '../../../scripts/lib/ports';
-import { functionUrl, LOCAL_FUNCTIONS, readStackLayout, REPO_ROOT, stackPorts, type StackLayout } from '../../../scripts/lib/stack-layout';
+import { servedFunctions } from '../../../scripts/lib/local-stack';
+import { functionUrl, readStackLayout, REPO_ROOT, stackPorts, type StackLayout } from '../../../scripts/lib/stack-layout';
 import { type ProcessInfo, ProcessRecord, liveProcesses } from '../../support/process-tree';
 
 /**
@@ -82,6 +83,7 @@ async function stopStartedStack(scenario: Scenario): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_PORT_OFFSET: String(offset), STACK_COMMAND: rest.join('') };
   delete env.FIRESTORE_EMULATOR_HOST; // the suite's emulators: the stack starts its own
   delete env.PUBSUB_EMULATOR_HOST;
+  delete env.USER_EVENTS_WEBHOOK_URL; // no webhook: the stack serves every function but its delivery
   // `npm start 2>&1 | tee`, in a process group and session of its own like a terminal's foreground job.
   const shell: ChildProcess = spawn('sh', ['-c', `npm exec -c "$STACK_COMMAND" 2>&1 | ${scenario.reader}`], {
     cwd: REPO_ROOT,
@@ -113,7 +115,7 @@ async function stopStartedStack(scenario: Scenario): Promise<void> {
     const started = record.look();
     if (scenario.when === 'up') {
       expect(started.filter(isEmulator)).toHaveLength(2);
-      expect(started.filter(isFunction)).toHaveLength(LOCAL_FUNCTIONS.length);
+      expect(started.filter(isFunction)).toHaveLength(servedFunctions(undefined).length);
     }
     const npm = find(/^npm exec/)!;
     const owner = find(/scripts\/start\.ts/)!;

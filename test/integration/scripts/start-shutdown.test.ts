@@ -96,11 +96,16 @@ async function stopStartedStack(scenario: Scenario): Promise<void> {
   shell.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const record = new ProcessRecord(shell.pid!);
   const find = (pattern: RegExp): ProcessInfo | undefined => record.look().filter((info) => pattern.test(info.command)).at(-1);
+  // The topmost process running scripts/start.ts: a child it forks shows the same command line
+  // until it execs (gcloud, say), and must not be taken for it.
+  const findOwner = (): ProcessInfo | undefined => {
+    const starts = record.look().filter((info) => /scripts\/start\.ts/.test(info.command));
+    return starts.find((info) => !starts.some((parent) => parent.pid === info.ppid));
+  };
   const state = () => `processes:\n${record.look().map(describeProcess).join('\n')}\noutput:\n${output}`;
   try {
     await until(scenario.when === 'up' ? 'the stack to be up, its output reader gone' : 'a function to be starting', READY_MS, async () => {
-      // The deepest process running scripts/start.ts (npm's sh and tsx's launcher may run it too).
-      const owner = find(/scripts\/start\.ts/);
+      const owner = findOwner();
       if (shell.exitCode !== null || (owner && !isAlive(owner.pid))) {
         throw new Error(`npm start ended before the stack was up, leaving:\n${record.survivors().map(describeProcess).join('\n')}\n${state()}`);
       }
@@ -118,7 +123,7 @@ async function stopStartedStack(scenario: Scenario): Promise<void> {
       expect(started.filter(isFunction)).toHaveLength(servedFunctions(undefined).length);
     }
     const npm = find(/^npm exec/)!;
-    const owner = find(/scripts\/start\.ts/)!;
+    const owner = findOwner()!;
 
     for (let i = 0; i < scenario.times; i++) {
       signal(scenario.to === 'group' ? -shell.pid! : npm.pid, scenario.signal);

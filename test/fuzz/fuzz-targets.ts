@@ -21,7 +21,7 @@ export interface FuzzTarget extends RequestShape {
   errors: Readonly<Record<number, readonly string[]>>;
   success: number | undefined;
   env(sandbox: SandboxGoogle): NodeJS.ProcessEnv;
-  /** A first request that gets past the framework's body parsing, so its error handler is installed (docs/exchange-api.md caveat). */
+  /** A first request that gets past the framework's body parsing, so its error handler is installed (docs/api.md caveat). */
   warmUp: { method: string; headers: Record<string, string>; body: string };
   /** Collections the function may write its own bookkeeping to (never a user's data): the due index's state. */
   bookkeeping?: readonly string[];

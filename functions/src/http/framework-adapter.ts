@@ -5,18 +5,26 @@ import { leaveFrameworkDomain } from '../wiring/framework-domain';
 import { errorReply } from './error-reply';
 import type { HttpHandler, HttpReply, HttpRequest } from './types';
 import { installBodyParserErrorReplies } from './body-parser-errors';
+import { corsAware, type CorsPolicy } from './cors';
 import { send } from './send-reply';
+
+export interface HttpFunctionOptions {
+  /** Set for the functions a web page calls: which origins may, and the function's method (docs/api.md, CORS). */
+  cors?: CorsPolicy;
+}
 
 /**
  * Adapts a product HttpHandler to functions-framework: the one place where thrown errors become
  * HTTP answers. AppErrors map through `errorReply`; anything else is a bug, logged for the
  * operator (name and status only, never the message, which may quote a secret) and answered 500.
  */
-export function toHttpFunction(handler: HttpHandler, logger: Logger): HttpFunction {
+export function toHttpFunction(handler: HttpHandler, logger: Logger, options: HttpFunctionOptions = {}): HttpFunction {
+  const fail = (error: unknown) => replyForFailure(error, logger);
+  const answer = options.cors ? corsAware(handler, options.cors, fail) : handler;
   return async (req: Request, res: Response) => {
     leaveFrameworkDomain();
     installBodyParserErrorReplies(req.app, logger);
-    const reply = await handler(toHttpRequest(req)).catch((error: unknown) => replyForFailure(error, logger));
+    const reply = await answer(toHttpRequest(req)).catch(fail);
     send(res, reply);
   };
 }

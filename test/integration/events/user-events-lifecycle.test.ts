@@ -100,7 +100,7 @@ describe('lifecycle events on Pub/Sub', () => {
 
     await kit.connect('ada');
     await expectEvents(1, [{ type: 'reconnected', subject: 'ada', sequence: 6, status: 'active', reason: 'sign_in', scopes: full }]);
-  });
+  }, 90_000); // nine steps, three of them waiting out a quiet period to prove no event came: ~26 s unloaded
 
   it('a refresh answered with other scopes: scopes_changed from the worker, with the reason token_refresh', async () => {
     await kit.connect('eve');

@@ -79,5 +79,5 @@ describe('the installed gcloud accepts every command the scripts print', () => {
     } finally {
       gcloud.dispose();
     }
-  }, 120_000);
+  }, 240_000); // a gcloud process each: ~2 s apiece unloaded, several times that on a loaded machine
 });

@@ -34,4 +34,5 @@ export const exchangeAuthCode = toHttpFunction(
     now: () => new Date(),
   }, appCheck),
   logger,
+  { logAnswers: true },
 );

@@ -13,8 +13,10 @@ describe('one summary line per worker invocation, every line carrying the messag
   });
   afterAll(() => h.close());
 
+  const TRACE = '0af7651916cd43dd8448eb211c80319c';
   const event = (data: unknown, messageId: string) =>
-    ({ id: `event-${messageId}`, data: { message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId } } }) as unknown as CloudEvent<never>;
+    ({ id: `event-${messageId}`, traceparent: `00-${TRACE}-b7ad6b7169203331-01`, data: { message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId } } }) as unknown as CloudEvent<never>;
+  const handler = () => createWorkerHandler(h.workerDeps(), h.workerDeps().logger, { traceProject: 'my-project' });
 
   it('done, skipped by reason, failed by code, reauth_required, photos enhanced and the duration', async () => {
     await h.connect('sum-ann', 2);
@@ -23,7 +25,7 @@ describe('one summary line per worker invocation, every line carrying the messag
     h.sandbox.admin.revokeGrant('sum-rev');
     const users = [...(await claimEveryDueUser(h.db)), { userId: 'sum-ghost', dispatchId: 'd' }];
     const before = h.logs.length;
-    await createWorkerHandler(h.workerDeps(), h.workerDeps().logger)(event({ v: 1, users }, 'msg-42'));
+    await handler()(event({ v: 1, users }, 'msg-42'));
 
     const logged = parse(h.logs.slice(before));
     const summaries = logged.filter((line) => line.summary === 'worker');
@@ -41,7 +43,7 @@ describe('one summary line per worker invocation, every line carrying the messag
       photosEnhanced: 2,
     });
     expect(typeof summaries[0]!.durationMs).toBe('number');
-    for (const line of logged) expect(line.messageId).toBe('msg-42');
+    for (const line of logged) expect(line).toMatchObject({ messageId: 'msg-42', 'logging.googleapis.com/trace': `projects/my-project/traces/${TRACE}` });
     const perUser = logged.filter((line) => line.summary === undefined);
     expect(perUser.length).toBeGreaterThan(0);
     for (const line of perUser) expect(['sum-ann', 'sum-rev', 'sum-ghost']).toContain(line.userId);
@@ -50,7 +52,7 @@ describe('one summary line per worker invocation, every line carrying the messag
 
   it('a malformed message: its summary line, with nothing done', async () => {
     const before = h.logs.length;
-    await createWorkerHandler(h.workerDeps(), h.workerDeps().logger)(event({ nope: true }, 'msg-bad'));
+    await handler()(event({ nope: true }, 'msg-bad'));
     const summaries = parse(h.logs.slice(before)).filter((line) => line.summary === 'worker');
     expect(summaries).toEqual([expect.objectContaining({ messageId: 'msg-bad', users: 0, done: 0, malformed: true })]);
   });

@@ -1,7 +1,7 @@
 import type { LoadRequest } from '../lib/load';
 
 /**
- * The malformed fifth of the abuse run: every way the exchange contract (docs/exchange-api.md)
+ * The malformed fifth of the abuse run: every way the exchange contract (docs/api.md)
  * says a request is refused, each with the one status it must get. None carries a live code,
  * except `replayed_code`, which re-sends a code that has already been exchanged.
  */

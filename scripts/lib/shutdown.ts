@@ -11,7 +11,7 @@ import { stopAllProcesses } from './processes';
  * - npm forwards SIGINT and SIGTERM to this script and waits for it; on SIGHUP (terminal closed)
  *   npm dies at once and this script, signalled with the same group, stops on its own. The npm
  *   scripts `exec` it with `node --import tsx`: a shell in between dies of SIGTERM without passing
- *   it on, and the tsx CLI's relay SIGKILLs a child that does not answer a signal within ~60 ms.
+ *   it on, and the tsx CLI's relay SIGKILLs a child that does not answer a signal within ~30 ms.
  * - A second signal while stopping (npm's forwarded copy, a second Ctrl-C) changes nothing: the
  *   stop is already under way and bounded (SIGTERM, then SIGKILL of each group after 5 s).
  */

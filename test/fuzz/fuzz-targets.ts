@@ -21,7 +21,7 @@ export interface FuzzTarget extends RequestShape {
   errors: Readonly<Record<number, readonly string[]>>;
   success: number | undefined;
   env(sandbox: SandboxGoogle): NodeJS.ProcessEnv;
-  /** A first request that gets past the framework's body parsing, so its error handler is installed (docs/exchange-api.md caveat). */
+  /** A first request that gets past the framework's body parsing, so its error handler is installed (docs/api.md caveat). */
   warmUp: { method: string; headers: Record<string, string>; body: string };
   /** Collections the function may write its own bookkeeping to (never a user's data): the due index's state. */
   bookkeeping?: readonly string[];
@@ -49,9 +49,9 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     name: 'exchangeAuthCode',
     functionName: 'exchangeAuthCode',
     method: 'POST',
-    fields: ['code'],
+    fields: ['code', 'redirectUri'],
     callerHeaders: { 'x-requested-with': 'com.example.app' },
-    errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant'], 403: ['csrf_header_missing'] },
+    errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant', 'redirect_uri_not_allowed'], 403: ['csrf_header_missing', 'origin_not_allowed'] },
     success: 200,
     env: () => ({}),
     warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{"code":"4/0Awarmup"}' },
@@ -60,9 +60,9 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     name: 'exchangeAuthCode (App Check on)',
     functionName: 'exchangeAuthCode',
     method: 'POST',
-    fields: ['code'],
+    fields: ['code', 'redirectUri'],
     callerHeaders: { 'x-requested-with': 'com.example.app', 'x-firebase-appcheck': 'eyJraWQiOiJ4In0.e30.c2ln' },
-    errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant'], 401: ['app_check_failed'], 403: ['csrf_header_missing'] },
+    errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant', 'redirect_uri_not_allowed'], 401: ['app_check_failed'], 403: ['csrf_header_missing', 'origin_not_allowed'] },
     success: 200,
     env: (sandbox) => ({ REQUIRE_APP_CHECK: 'true', APP_CHECK_PROJECT_NUMBER: DEFAULT_APP_CHECK_PROJECT.projectNumber, APP_CHECK_JWKS_URL: sandbox.endpoints.appCheckJwksUrl }),
     warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{"code":"4/0Awarmup"}' },
@@ -111,7 +111,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     method: 'POST',
     fields: [],
     callerHeaders: { 'x-requested-with': 'com.example.app', authorization: bearer },
-    errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'], 403: ['csrf_header_missing'] },
+    errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'], 403: ['csrf_header_missing', 'origin_not_allowed'] },
     success: 200,
     env: () => ({}),
     warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{}' },
@@ -122,7 +122,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     method: 'GET',
     fields: [],
     callerHeaders: { authorization: bearer },
-    errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'] },
+    errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'], 403: ['origin_not_allowed'] },
     success: 200,
     env: () => ({}),
     warmUp: { method: 'GET', headers: json, body: '{}' },

@@ -16,7 +16,7 @@ export type AppCheckConfig =
       httpTimeoutMs: number;
     };
 
-const shape = {
+export const shape = {
   REQUIRE_APP_CHECK: bool(false),
   APP_CHECK_JWKS_URL: url(DEFAULT_APP_CHECK_JWKS_URL),
   APP_CHECK_PROJECT_NUMBER: optionalString().pipe(

@@ -6,7 +6,7 @@ export interface FirestoreConfig {
   usersCollection: string;
 }
 
-const shape = {
+export const shape = {
   GOOGLE_CLOUD_PROJECT: requiredString(),
   USERS_COLLECTION: z
     .string()

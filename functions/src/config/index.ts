@@ -7,3 +7,4 @@ export { loadAppCheckConfig, DEFAULT_APP_CHECK_JWKS_URL, type AppCheckConfig } f
 export { loadRewrapConfig, type RewrapConfig } from './rewrap-config';
 export { loadIdentityConfig, type IdentityConfig } from './google-identity-config';
 export { loadDueIndexConfig, type DueIndexConfig } from './due-index-config';
+export { loadCorsConfig, type CorsConfig } from './cors-config';

@@ -44,7 +44,7 @@ const DEFAULT_LEASE_SECONDS = DEFAULT_WORKER_TIMEOUT_SECONDS + 60;
 const topicId = () => z.string().regex(/^[A-Za-z][\w.~+%-]{2,254}$/, 'must be a Pub/Sub topic id (3-255 characters, starting with a letter)');
 const topicName = () => requiredString().pipe(topicId());
 
-const dispatchShape = {
+export const dispatchShape = {
   ...dueIndexShape,
   OFFLINE_WORK_TOPIC: topicName(),
   DISPATCH_TOPIC: optionalString().pipe(topicId().optional()),
@@ -76,7 +76,7 @@ export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
   };
 }
 
-const workerShape = {
+export const workerShape = {
   // Users one worker instance runs at once, across all its messages. A run mostly waits on Google
   // (a handful of calls), so this is set for latency; memory is bounded by the photo job's budget.
   WORKER_CONCURRENCY: positiveInt(32),

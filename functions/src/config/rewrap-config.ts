@@ -17,7 +17,7 @@ export interface RewrapConfig {
 /** A page's writes go through one BulkWriter; 500 keeps a page well inside one call's memory. */
 const MAX_PAGE_SIZE = 500;
 
-const shape = {
+export const shape = {
   REWRAP_PAGE_SIZE: positiveInt(200),
   REWRAP_BUDGET_SECONDS: positiveInt(300),
   REWRAP_SETTLE_MARGIN_SECONDS: nonNegativeInt(60),

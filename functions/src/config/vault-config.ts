@@ -8,7 +8,7 @@ export type KeySourceConfig =
 
 const SECRET_NAME = /^projects\/[^/]+\/secrets\/[^/]+$/;
 
-const shape = {
+export const shape = {
   TOKEN_KEY_SECRET: optionalString().pipe(
     z.string().regex(SECRET_NAME, 'must look like projects/PROJECT/secrets/SECRET').optional(),
   ),

@@ -11,7 +11,7 @@ export interface DriveConfig {
   maxRetryDelayMs: number;
 }
 
-const shape = {
+export const shape = {
   GOOGLE_API_ROOT_URL: url('https://www.googleapis.com/'),
   DRIVE_HTTP_TIMEOUT_MS: positiveInt(60_000),
   DRIVE_MAX_RETRIES: positiveInt(3),

@@ -1,5 +1,5 @@
 /** Deployed function `disconnect` (HTTP, called by the app): wiring only. */
-import { loadFirestoreConfig, loadKeySourceConfig } from '../config';
+import { loadCorsConfig, loadFirestoreConfig, loadKeySourceConfig } from '../config';
 import { loadUserEventsConfig } from '../events/events-config';
 import { userEventsFromConfig } from '../events/user-events-from-config';
 import { toHttpFunction } from '../http/framework-adapter';
@@ -16,6 +16,7 @@ import { createVaultAtStart } from '../wiring/vault';
 const env = process.env;
 const identity = loadIdentityConfig(env);
 const firestore = loadFirestoreConfig(env);
+const cors = loadCorsConfig(env);
 const logger = createLogger({ function: 'disconnect' });
 const google = createOAuthClient(identity);
 const retry = interactiveRetryPolicy(identity);
@@ -33,4 +34,5 @@ export const disconnect = toHttpFunction(
     logger,
   }),
   logger,
+  { cors: { allowedOrigins: cors.allowedOrigins, methods: ['POST'] } },
 );

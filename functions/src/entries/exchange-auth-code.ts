@@ -3,7 +3,7 @@
  * the variable's name), builds the collaborators, and hands them to the exchange handler.
  */
 import { appCheckGateFromConfig } from '../app-check/app-check-from-config';
-import { loadAppCheckConfig, loadDueIndexConfig, loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
+import { loadAppCheckConfig, loadCorsConfig, loadDueIndexConfig, loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
 import { loadUserEventsConfig } from '../events/events-config';
 import { userEventsFromConfig } from '../events/user-events-from-config';
 import { createExchangeHandler } from '../exchange/exchange-handler';
@@ -19,6 +19,7 @@ const env = process.env;
 const oauth = loadGoogleOAuthConfig(env);
 const firestore = loadFirestoreConfig(env);
 const dueIndex = loadDueIndexConfig(env);
+const cors = loadCorsConfig(env);
 const logger = createLogger({ function: 'exchangeAuthCode' });
 const vault = createVaultAtStart(loadKeySourceConfig(env), logger);
 const appCheck = appCheckGateFromConfig(loadAppCheckConfig(env));
@@ -32,7 +33,7 @@ export const exchangeAuthCode = toHttpFunction(
     vault,
     requiredScopes: oauth.requiredScopes,
     now: () => new Date(),
-  }, appCheck),
+  }, { allowedRedirectUris: oauth.allowedRedirectUris, appCheck }),
   logger,
-  { logAnswers: true },
+  { cors: { allowedOrigins: cors.allowedOrigins, methods: ['POST'] }, logAnswers: true },
 );

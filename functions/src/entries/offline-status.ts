@@ -1,5 +1,5 @@
 /** Deployed function `offlineStatus` (HTTP, called by the app): wiring only. No token key, no client secret. */
-import { loadFirestoreConfig } from '../config';
+import { loadCorsConfig, loadFirestoreConfig } from '../config';
 import { toHttpFunction } from '../http/framework-adapter';
 import { createIdTokenVerifier } from '../google/verify-id-token';
 import { interactiveRetryPolicy } from '../google/google-sign-in';
@@ -12,6 +12,7 @@ import { createFirestore } from '../wiring/firestore';
 const env = process.env;
 const identity = loadIdentityConfig(env);
 const firestore = loadFirestoreConfig(env);
+const cors = loadCorsConfig(env);
 const logger = createLogger({ function: 'offlineStatus' });
 
 export const offlineStatus = toHttpFunction(
@@ -22,4 +23,5 @@ export const offlineStatus = toHttpFunction(
     requiredScopes: identity.requiredScopes,
   }),
   logger,
+  { cors: { allowedOrigins: cors.allowedOrigins, methods: ['GET'] } },
 );

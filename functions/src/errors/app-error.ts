@@ -6,9 +6,11 @@
 export const ERROR_CODES = [
   'method_not_allowed',
   'csrf_header_missing',
+  'origin_not_allowed',
   'payload_too_large',
   'unsupported_media_type',
   'invalid_request',
+  'redirect_uri_not_allowed',
   'invalid_grant',
   'oauth_client_misconfigured',
   'upstream_unavailable',

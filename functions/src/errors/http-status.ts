@@ -7,6 +7,7 @@ import type { ErrorCode } from './app-error';
 export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case 'invalid_request':
+    case 'redirect_uri_not_allowed':
     case 'invalid_grant':
     case 'id_token_missing':
     case 'invalid_security_event':
@@ -16,6 +17,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'app_check_failed':
       return 401;
     case 'csrf_header_missing':
+    case 'origin_not_allowed':
     case 'insufficient_scope':
       return 403;
     case 'not_found':

@@ -14,14 +14,19 @@ export interface UserEventsConfig {
 const TOPIC_ID = /^[A-Za-z][\w.~+%-]{2,254}$/;
 const TOPIC_PROBLEM = 'must be a Pub/Sub topic id (3-255 characters, starting with a letter)';
 
+export const userEventsShape = {
+  GOOGLE_CLOUD_PROJECT: requiredString(),
+  // Not blank-to-undefined like other variables: set but empty is meaningful (events off).
+  USER_EVENTS_TOPIC: z.string().optional(),
+};
+
 /**
  * USER_EVENTS_TOPIC: unset means the default topic; set to an empty string, events are off (no
  * outbox entry is written, nothing is published). Read by every function that changes a
  * user's offline state, and by the dispatcher, which publishes what they could not.
  */
 export function loadUserEventsConfig(env: Env = process.env): UserEventsConfig {
-  const { GOOGLE_CLOUD_PROJECT: projectId } = parseEnv({ GOOGLE_CLOUD_PROJECT: requiredString() }, env);
-  const raw = env.USER_EVENTS_TOPIC;
+  const { GOOGLE_CLOUD_PROJECT: projectId, USER_EVENTS_TOPIC: raw } = parseEnv(userEventsShape, env);
   if (raw === undefined) return { projectId, topic: DEFAULT_USER_EVENTS_TOPIC };
   const topic = raw.trim();
   if (topic === '') return { projectId, topic: undefined };
@@ -62,7 +67,7 @@ export function webhookUrlProblem(value: string): string | undefined {
 
 const SECRET_NAME = /^projects\/[^/]+\/secrets\/[^/]+$/;
 
-const webhookShape = {
+export const webhookShape = {
   GOOGLE_CLOUD_PROJECT: requiredString(),
   USER_EVENTS_WEBHOOK_URL: requiredString().superRefine((value, context) => {
     const problem = webhookUrlProblem(value);

@@ -10,7 +10,8 @@ import { storageFailure } from '../users/storage-failure';
 
 /** What the exchange needs from Google, as two calls; wired to google-auth-library in production. */
 export interface GoogleSignIn {
-  exchangeCode(code: string): Promise<ExchangedTokens>;
+  /** `redirectUri` undefined: the configured one (GOOGLE_OAUTH_REDIRECT_URI, empty for iOS and Android). */
+  exchangeCode(code: string, redirectUri?: string): Promise<ExchangedTokens>;
   verifyIdToken(idToken: string): Promise<GoogleIdentity>;
 }
 
@@ -33,8 +34,8 @@ export interface ExchangeResult {
  * Turns a one-time serverAuthCode into a stored, encrypted offline grant. Every check that can
  * reject the sign-in runs before anything is written, so a rejected exchange stores nothing.
  */
-export async function exchangeAuthCode(code: string, deps: ExchangeDeps): Promise<ExchangeResult> {
-  const tokens = await deps.google.exchangeCode(code);
+export async function exchangeAuthCode(code: string, deps: ExchangeDeps, redirectUri?: string): Promise<ExchangeResult> {
+  const tokens = await deps.google.exchangeCode(code, redirectUri);
   if (!tokens.idToken) {
     throw new AppError('id_token_missing', 'Google returned no ID token: request the openid, email and profile scopes.');
   }

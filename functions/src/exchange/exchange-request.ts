@@ -7,8 +7,20 @@ import type { HttpRequest } from '../http/types';
 const CODE_PATTERN = /^[A-Za-z0-9\-._~/+=]+$/;
 export const MAX_CODE_LENGTH = 1024;
 
-/** Applies the contract's checks in the order docs/exchange-api.md documents them and returns the code. */
-export function readExchangeRequest(request: HttpRequest): string {
+/** Longer than any redirect URI worth registering; anything longer is not on the list anyway. */
+const MAX_REDIRECT_URI_LENGTH = 2048;
+
+export interface ExchangeRequest {
+  code: string;
+  /** Named by the request (web clients); undefined: GOOGLE_OAUTH_REDIRECT_URI. */
+  redirectUri: string | undefined;
+}
+
+/**
+ * Applies the contract's checks in the order docs/api.md documents them. A `redirectUri` is used
+ * only if it is one of `allowedRedirectUris` (ALLOWED_REDIRECT_URIS), checked before Google is asked.
+ */
+export function readExchangeRequest(request: HttpRequest, allowedRedirectUris: readonly string[]): ExchangeRequest {
   requireMethod(request, ['POST']);
   requireCsrfHeader(request);
   requireBodyWithin(request);
@@ -19,5 +31,14 @@ export function readExchangeRequest(request: HttpRequest): string {
     throw new AppError('invalid_request', `The code must be 1 to ${MAX_CODE_LENGTH} characters long.`);
   }
   if (!CODE_PATTERN.test(code)) throw new AppError('invalid_request', 'The code contains characters Google codes never use.');
-  return code;
+  return { code, redirectUri: readRedirectUri(fields.redirectUri, allowedRedirectUris) };
+}
+
+function readRedirectUri(value: unknown, allowed: readonly string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new AppError('invalid_request', 'The "redirectUri" field must be a string.');
+  if (value.length > MAX_REDIRECT_URI_LENGTH || !allowed.includes(value)) {
+    throw new AppError('redirect_uri_not_allowed', 'This redirect URI is not one this server exchanges codes for.');
+  }
+  return value;
 }

@@ -11,7 +11,7 @@ const installed = new WeakSet<object>();
  * error to Express's default handler (an HTML page, with a stack trace outside production).
  * Appending an error middleware to the framework's app routes those failures to our error shape.
  * The framework gives no hook before the first request, so this is installed on the first call
- * an instance receives; later requests get the product's JSON errors (documented in docs/exchange-api.md).
+ * an instance receives; later requests get the product's JSON errors (documented in docs/api.md).
  */
 export function installBodyParserErrorReplies(app: Application | undefined, logger: Logger): void {
   if (!app || installed.has(app)) return;

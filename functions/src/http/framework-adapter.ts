@@ -8,9 +8,12 @@ import { leaveFrameworkDomain } from '../wiring/framework-domain';
 import { errorReply } from './error-reply';
 import type { HttpHandler, HttpReply, HttpRequest } from './types';
 import { installBodyParserErrorReplies } from './body-parser-errors';
+import { corsAware, type CorsPolicy } from './cors';
 import { send } from './send-reply';
 
 export interface HttpFunctionOptions {
+  /** Set for the functions a web page calls: which origins may, and the function's method (docs/api.md, CORS). */
+  cors?: CorsPolicy;
   /** Logs one `Request answered` line per request, with its status and stable answer code (`ok` for 2xx): the exchange's metric. */
   logAnswers?: boolean;
   /** The project in the lines' trace field; default GOOGLE_CLOUD_PROJECT. */
@@ -25,13 +28,15 @@ export interface HttpFunctionOptions {
  */
 export function toHttpFunction(handler: HttpHandler, logger: Logger, options: HttpFunctionOptions = {}): HttpFunction {
   const traceProject = 'traceProject' in options ? options.traceProject : loadLoggingConfig().traceProject;
+  const fail = (error: unknown) => replyForFailure(error, logger);
+  const answer = options.cors ? corsAware(handler, options.cors, fail) : handler;
   return async (req: Request, res: Response) => {
     leaveFrameworkDomain();
     installBodyParserErrorReplies(req.app, logger);
     const request = toHttpRequest(req);
     await withLogContext(traceFields(request.headers, traceProject), async () => {
-      const reply = await handler(request).catch((error: unknown) => replyForFailure(error, logger));
-      if (options.logAnswers) logger.info('Request answered', { httpStatus: reply.status, answer: answerCode(reply) });
+      const reply = await answer(request).catch(fail);
+      if (options.logAnswers) logger.info('Request answered', { method: request.method, httpStatus: reply.status, answer: answerCode(reply) });
       send(res, reply);
     });
   };

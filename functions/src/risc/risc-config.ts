@@ -13,7 +13,7 @@ export interface RiscConfig {
   httpTimeoutMs: number;
 }
 
-const shape = {
+export const shape = {
   GOOGLE_OAUTH_CLIENT_ID: requiredString(),
   ALLOWED_AUDIENCES: list(/,/),
   ALLOWED_AUTHORIZED_PARTIES: list(/,/),

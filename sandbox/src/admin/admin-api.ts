@@ -1,4 +1,5 @@
 import type { FaultSettings } from '../oauth/faults';
+import { POPUP_REDIRECT_URI } from '../oauth/clients';
 import type { GrantSnapshot } from '../oauth/grants';
 import type { OAuthContext } from '../oauth/oauth-context';
 import { grantedScopes } from '../oauth/scopes';
@@ -95,7 +96,7 @@ function mintCode(context: OAuthContext, input: MintCodeInput): { code: string }
   const client = request.clientId === undefined ? context.clients.defaultClient : context.clients.find(request.clientId);
   if (!client) throw new SandboxAdminError('unknown_client', 'no such OAuth client is configured in the sandbox');
   const redirectUri = request.redirectUri ?? '';
-  if (redirectUri !== '' && !client.redirectUris.includes(redirectUri)) {
+  if (redirectUri !== '' && redirectUri !== POPUP_REDIRECT_URI && !client.redirectUris.includes(redirectUri)) {
     throw new SandboxAdminError('redirect_uri_not_registered', `redirect URI ${redirectUri} is not registered for the client`);
   }
   const minted = context.codes.mint(

@@ -1,4 +1,4 @@
-import type { OAuthClientConfig } from './clients';
+import { type OAuthClientConfig, POPUP_REDIRECT_URI } from './clients';
 import { requireParam } from './form';
 import type { OAuthContext } from './oauth-context';
 import { OAuthError } from './oauth-error';
@@ -28,13 +28,16 @@ export function exchangeAuthorizationCode(
  * `postmessage` for a code minted without a redirect URI: Google's server-side sample for mobile
  * serverAuthCodes (oauth2client's `credentials_from_clientsecrets_and_code`) sends it by default.
  */
-const SERVER_AUTH_CODE_REDIRECT_URIS: readonly string[] = ['', 'postmessage'];
+const SERVER_AUTH_CODE_REDIRECT_URIS: readonly string[] = ['', POPUP_REDIRECT_URI];
 
 /**
  * The exchange must repeat the redirect URI of the authorization request, and it must be
  * registered; a code minted without one (a mobile app's serverAuthCode) takes none or `postmessage`.
+ * A popup-mode code of Google Identity Services is bound to `postmessage`, which is never
+ * registered (Google checks the page against the client's JavaScript origins instead).
  */
 function checkRedirectUri(client: OAuthClientConfig, minted: string, presented: string): void {
-  const accepted = minted === '' ? SERVER_AUTH_CODE_REDIRECT_URIS.includes(presented) : presented === minted && client.redirectUris.includes(presented);
+  const registered = minted === POPUP_REDIRECT_URI || client.redirectUris.includes(presented);
+  const accepted = minted === '' ? SERVER_AUTH_CODE_REDIRECT_URIS.includes(presented) : presented === minted && registered;
   if (!accepted) throw new OAuthError('redirect_uri_mismatch', 'Bad Request');
 }

@@ -2,6 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { OAuthError } from './oauth-error';
 
+/** The redirect URI of Google Identity Services' popup mode: a pseudo-URI, never registered. */
+export const POPUP_REDIRECT_URI = 'postmessage';
+
 export interface OAuthClientConfig {
   readonly clientId: string;
   readonly clientSecret: string;

@@ -7,7 +7,7 @@ import { type FunctionUnderTest, startFunctionUnderTest } from '../../support/fu
 import { FULL_SCOPES, startTestSandbox, TEST_CLIENT } from '../../support/sandbox';
 
 /**
- * Every row of the exchange contract (docs/exchange-api.md), over HTTP against the real
+ * Every row of the exchange contract (docs/api.md), over HTTP against the real
  * function process, the Firestore emulator and the sandbox Google.
  */
 interface ReplyBody {

@@ -2,7 +2,7 @@ import { TEST_CLIENT } from '../../support/sandbox';
 import type { FunctionUnderTest } from '../../support/function-process';
 import { type LifecycleKit, startFailingEndpoint, startLifecycleKit } from './lifecycle-kit';
 
-/** The `disconnect` contract (docs/lifecycle.md), over HTTP against the real function, Firestore emulator and sandbox Google. */
+/** The `disconnect` contract (docs/api.md), over HTTP against the real function, Firestore emulator and sandbox Google. */
 describe('disconnect contract', () => {
   let kit: LifecycleKit;
   let fn: FunctionUnderTest;

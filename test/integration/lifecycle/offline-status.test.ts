@@ -5,7 +5,7 @@ import { type LifecycleKit, startLifecycleKit } from './lifecycle-kit';
 const DRIVE = 'https://www.googleapis.com/auth/drive.appdata';
 const EXTRA = 'https://www.googleapis.com/auth/drive.file';
 
-/** The `offlineStatus` contract (docs/lifecycle.md), over HTTP against the real function. */
+/** The `offlineStatus` contract (docs/api.md), over HTTP against the real function. */
 describe('offlineStatus contract', () => {
   let kit: LifecycleKit;
   let fn: FunctionUnderTest;

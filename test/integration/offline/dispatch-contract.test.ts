@@ -7,7 +7,7 @@ import { createTopicWithPullSubscription, drainMessages, drainWorkMessages, emul
 import { startTestSandbox } from '../../support/sandbox';
 import { seedUsers } from '../../support/users';
 
-/** The `dispatchOfflineWork` contract (docs/offline-work.md), over HTTP against the real function. */
+/** The `dispatchOfflineWork` contract (docs/api.md), over HTTP against the real function. */
 describe('dispatchOfflineWork contract', () => {
   let sandbox: SandboxGoogle;
   let pubsub: PubSub;

@@ -128,6 +128,15 @@ describe('sandbox Google: POST /token, authorization_code grant', () => {
     expect(await exchange(withRedirect, 'postmessage')).toMatchObject({ status: 400, body: { error: 'redirect_uri_mismatch' } });
   });
 
+  it('binds a popup-mode code (Google Identity Services) to postmessage, which needs no registration', async () => {
+    // OTHER_CLIENT registers no redirect URI: a web page's popup flow is checked against its JavaScript origins instead.
+    const { code } = sandbox.admin.mintCode({ ...ANN, clientId: OTHER_CLIENT.clientId, redirectUri: 'postmessage' });
+    const exchangeAsOther = (redirectUri?: string) => postForm(sandbox.endpoints.tokenUrl, codeExchange(code, OTHER_CLIENT, redirectUri));
+    expect(await exchangeAsOther()).toMatchObject({ status: 400, body: { error: 'redirect_uri_mismatch' } });
+    expect(await exchangeAsOther('https://app.example.com/oauth2callback')).toMatchObject({ status: 400, body: { error: 'redirect_uri_mismatch' } });
+    expect((await exchangeAsOther('postmessage')).status).toBe(200);
+  });
+
   it('rejects a wrong secret and an unknown client with 401 invalid_client', async () => {
     const { code } = sandbox.admin.mintCode(ANN);
     expect(await postForm(sandbox.endpoints.tokenUrl, { ...codeExchange(code), client_secret: 'wrong' })).toMatchObject({

@@ -44,6 +44,19 @@ describe('loadGoogleOAuthConfig', () => {
     expect(config.requiredScopes).toEqual(['openid', 'https://www.googleapis.com/auth/userinfo.email']);
   });
 
+  it('reads ALLOWED_REDIRECT_URIS: postmessage and absolute http(s) URIs, none by default', () => {
+    expect(loadGoogleOAuthConfig(minimal).allowedRedirectUris).toEqual([]);
+    const config = loadGoogleOAuthConfig({ ...minimal, ALLOWED_REDIRECT_URIS: 'postmessage, https://web.example.com/oauth/callback' });
+    expect(config.allowedRedirectUris).toEqual(['postmessage', 'https://web.example.com/oauth/callback']);
+  });
+
+  it.each(['/oauth/callback', 'web.example.com/cb', 'https://web.example.com/cb#frag', 'javascript:alert(1)'])(
+    'refuses the redirect URI %s, naming ALLOWED_REDIRECT_URIS',
+    (value) => {
+      expect(configError({ ...minimal, ALLOWED_REDIRECT_URIS: value }).variables).toEqual(['ALLOWED_REDIRECT_URIS']);
+    },
+  );
+
   it('names the missing client id', () => {
     const error = configError({ GOOGLE_OAUTH_CLIENT_SECRET: 'x' });
     expect(error.variables).toContain('GOOGLE_OAUTH_CLIENT_ID');

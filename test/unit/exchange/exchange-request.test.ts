@@ -14,9 +14,11 @@ function request(overrides: Partial<HttpRequest> & { json?: unknown } = {}): Htt
   };
 }
 
+const ALLOWED = ['postmessage', 'https://web.example.com/oauth/callback'];
+
 function codeOf(req: HttpRequest): string {
   try {
-    readExchangeRequest(req);
+    readExchangeRequest(req, ALLOWED);
   } catch (error) {
     if (error instanceof AppError) return error.code;
     throw error;
@@ -26,9 +28,35 @@ function codeOf(req: HttpRequest): string {
 
 describe('readExchangeRequest', () => {
   it('accepts a Google-shaped code as JSON or as a form', () => {
-    expect(readExchangeRequest(request())).toBe(CODE);
+    expect(readExchangeRequest(request(), ALLOWED)).toEqual({ code: CODE, redirectUri: undefined });
     const form = request({ headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, rawBody: Buffer.from(`code=${encodeURIComponent(CODE)}`) });
-    expect(readExchangeRequest(form)).toBe(CODE);
+    expect(readExchangeRequest(form, ALLOWED)).toEqual({ code: CODE, redirectUri: undefined });
+  });
+
+  it('reads a listed redirectUri from JSON or a form', () => {
+    expect(readExchangeRequest(request({ json: { code: CODE, redirectUri: 'postmessage' } }), ALLOWED)).toEqual({ code: CODE, redirectUri: 'postmessage' });
+    const body = new URLSearchParams({ code: CODE, redirectUri: ALLOWED[1]! }).toString();
+    const form = request({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from(body) });
+    expect(readExchangeRequest(form, ALLOWED)).toEqual({ code: CODE, redirectUri: ALLOWED[1] });
+  });
+
+  it.each([
+    ['an unlisted URI', 'https://evil.example.com/cb'],
+    ['a listed one with a trailing slash', `${'https://web.example.com/oauth/callback'}/`],
+    ['an empty string', ''],
+    ['a very long string', `https://web.example.com/${'a'.repeat(5000)}`],
+  ])('answers redirect_uri_not_allowed for %s', (_name, redirectUri) => {
+    expect(codeOf(request({ json: { code: CODE, redirectUri } }))).toBe('redirect_uri_not_allowed');
+  });
+
+  it('answers redirect_uri_not_allowed when no redirect URI is listed at all', () => {
+    expect(() => readExchangeRequest(request({ json: { code: CODE, redirectUri: 'postmessage' } }), [])).toThrow(
+      expect.objectContaining({ code: 'redirect_uri_not_allowed' }),
+    );
+  });
+
+  it('checks the code before the redirect URI', () => {
+    expect(codeOf(request({ json: { code: '', redirectUri: 'https://evil.example.com' } }))).toBe('invalid_request');
   });
 
   it('checks method, then CSRF header, then size, then media type, then the body', () => {
@@ -52,6 +80,7 @@ describe('readExchangeRequest', () => {
     ['a newline', { json: { code: '4/0A\nb' } }],
     ['non-ASCII', { json: { code: '4/0Aé' } }],
     ['invalid UTF-8', { rawBody: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]) }],
+    ['a redirectUri that is not a string', { json: { code: CODE, redirectUri: ['postmessage'] } }],
   ])('rejects %s as invalid_request', (_name, overrides) => {
     expect(codeOf(request(overrides as Partial<HttpRequest>))).toBe('invalid_request');
   });
@@ -64,7 +93,7 @@ describe('readExchangeRequest', () => {
 
   it('ignores __proto__ keys instead of polluting prototypes', () => {
     const req = request({ rawBody: Buffer.from(`{"__proto__": {"polluted": true}, "code": "${CODE}"}`) });
-    expect(readExchangeRequest(req)).toBe(CODE);
+    expect(readExchangeRequest(req, ALLOWED).code).toBe(CODE);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ export interface DisconnectHandlerDeps extends DisconnectDeps {
 
 /**
  * `disconnect`: POST, `X-Requested-With`, `Authorization: Bearer <ID token>`; no body needed.
- * Checks run in the order docs/lifecycle.md gives; every answer is 200 `{"status": "disconnected"}` once the
+ * Checks run in the order docs/api.md gives; every answer is 200 `{"status": "disconnected"}` once the
  * user is authenticated, however often it is called.
  */
 export function createDisconnectHandler(deps: DisconnectHandlerDeps): HttpHandler {

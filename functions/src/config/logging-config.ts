@@ -5,6 +5,10 @@ export interface LoggingConfig {
   traceProject: string | undefined;
 }
 
+export const loggingShape = {
+  GOOGLE_CLOUD_PROJECT: optionalString(),
+};
+
 export function loadLoggingConfig(env: Env = process.env): LoggingConfig {
-  return { traceProject: parseEnv({ GOOGLE_CLOUD_PROJECT: optionalString() }, env).GOOGLE_CLOUD_PROJECT };
+  return { traceProject: parseEnv(loggingShape, env).GOOGLE_CLOUD_PROJECT };
 }

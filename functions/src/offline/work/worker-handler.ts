@@ -25,8 +25,8 @@ export function finishingMarginSeconds(timeoutSeconds: number): number {
  * `runOfflineWork`: a Pub/Sub CloudEvent (from Eventarc, or the emulator's push converted by
  * functions-framework). A malformed message is logged and acknowledged: redelivering it could
  * never succeed. Everything else is handled per user inside the batch. Every line carries the
- * Pub/Sub message id (and, within a user's run, the user id; with a traceparent, the trace); the invocation ends with one
- * summary line (worker-summary.ts).
+ * Pub/Sub message id (within a user's run the user id too, and with a traceparent the trace);
+ * the invocation ends with one summary line (worker-summary.ts).
  */
 export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Logger, options: { traceProject?: string | undefined } = {}) {
   // One set of lanes per instance: messages handled at the same time share WORKER_CONCURRENCY.

@@ -79,5 +79,5 @@ describe('the installed gcloud accepts every command the scripts print', () => {
     } finally {
       gcloud.dispose();
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -32,7 +32,7 @@ export function toHttpFunction(handler: HttpHandler, logger: Logger, options: Ht
   const answer = options.cors ? corsAware(handler, options.cors, fail) : handler;
   return async (req: Request, res: Response) => {
     leaveFrameworkDomain();
-    installBodyParserErrorReplies(req.app, logger);
+    installBodyParserErrorReplies(req.app, logger, traceProject);
     const request = toHttpRequest(req);
     await withLogContext(traceFields(request.headers, traceProject), async () => {
       const reply = await answer(request).catch(fail);

@@ -33,6 +33,8 @@ source "$REPO_ROOT/infra/lib/steps/functions.sh"
 source "$REPO_ROOT/infra/lib/steps/scheduler.sh"
 # shellcheck source=lib/steps/backfill.sh
 source "$REPO_ROOT/infra/lib/steps/backfill.sh"
+# shellcheck source=lib/steps/monitoring.sh
+source "$REPO_ROOT/infra/lib/steps/monitoring.sh"
 
 readonly USAGE="Usage: infra/deploy.sh [--project ID] [--region REGION] [--config FILE] [--dry-run]
 
@@ -64,6 +66,7 @@ main() {
   deploy_functions
   setup_schedules
   backfill_shards_once
+  setup_monitoring
   print_public_urls
   is_dry_run || note $'\nDone. Paste the exchangeAuthCode URL above into the mobile app.'
 }

@@ -19,6 +19,8 @@ source "$REPO_ROOT/infra/lib/steps/firestore.sh"
 source "$REPO_ROOT/infra/lib/steps/pubsub.sh"
 # shellcheck source=lib/steps/builder.sh
 source "$REPO_ROOT/infra/lib/steps/builder.sh"
+# shellcheck source=lib/steps/monitoring.sh
+source "$REPO_ROOT/infra/lib/steps/monitoring.sh"
 
 readonly USAGE="Usage: infra/teardown.sh [--project ID] [--region REGION] [--config FILE] [--yes] [--delete-database] [--dry-run]
 
@@ -100,7 +102,7 @@ main() {
   cd "$REPO_ROOT"
   load_config
   validate_function_table
-  is_dry_run || require_tools gcloud
+  if is_dry_run; then require_tools jq; else require_tools gcloud jq; fi
   require_gcloud_account
   export CLOUDSDK_CORE_DISABLE_PROMPTS=1 CLOUDSDK_CORE_HTTP_TIMEOUT=300
   if ! is_dry_run && [[ $OPT_YES != true ]]; then
@@ -109,6 +111,9 @@ main() {
     if [[ $OPT_DELETE_DATABASE == true ]]; then note "It also deletes the Firestore database with every user's record."; fi
     confirm "Type the project id to confirm:" "$PROJECT"
   fi
+
+  section "Monitoring: alerting policies, dashboard, log-based metrics"
+  delete_monitoring
 
   section "Scheduler jobs and functions"
   for_each_function delete_schedule

@@ -53,14 +53,20 @@ export function withoutExemptions(layout: IndexLayout): IndexLayout {
 
 /**
  * The layout the queries need and nothing more (issue 10): the due query's composite index
- * `(status, shard, nextRunAt)` (offline/dispatch/claim-due-users.ts) and an array-contains index
- * on `refreshTokenIds` (risc/apply-security-events.ts); every other single-field index exempt,
- * `shard` and `nextRunAt` included, as Firestore's sharded-timestamp recipe asks.
+ * `(status, shard, nextRunAt)` (offline/dispatch/claim-due-users.ts), the fleet report's
+ * `(status, updatedAt)` and `(status, lastError)` (scripts/lib/fleet-report.ts), and an
+ * array-contains index on `refreshTokenIds` (risc/apply-security-events.ts); every other
+ * single-field index exempt, `shard` and `nextRunAt` included, as Firestore's sharded-timestamp
+ * recipe asks.
  */
 export function recommendedLayout(): IndexLayout {
   return {
     name: 'recommended',
-    composites: [['status', 'shard', 'nextRunAt']],
+    composites: [
+      ['status', 'shard', 'nextRunAt'],
+      ['status', 'updatedAt'],
+      ['status', 'lastError'],
+    ],
     overrides: new Map<string, readonly Mode[]>([
       ['*', []],
       ['refreshTokenIds', ['CONTAINS']],

@@ -44,7 +44,7 @@ export async function checkWithGcloudBatch(commands: readonly (readonly string[]
 
 
 /** The interpreter and SDK root the installed `gcloud` uses, as it reports them. */
-async function locateSdk(env: NodeJS.ProcessEnv): Promise<SdkLocation> {
+export async function locateSdk(env: NodeJS.ProcessEnv): Promise<SdkLocation> {
   const info = JSON.parse(
     await exec('gcloud', ['info', '--format=json(basic.python_location,installation.sdk_root)'], env, 30_000),
   ) as { basic?: { python_location?: string }; installation?: { sdk_root?: string } };
@@ -54,7 +54,7 @@ async function locateSdk(env: NodeJS.ProcessEnv): Promise<SdkLocation> {
   return { python, sdkRoot };
 }
 
-function exec(command: string, args: string[], env: NodeJS.ProcessEnv, timeout: number, cwd?: string): Promise<string> {
+export function exec(command: string, args: string[], env: NodeJS.ProcessEnv, timeout: number, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { env, timeout, cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr}`));

@@ -132,6 +132,18 @@ run_fed() {
   "$producer" | "$@" >&2
 }
 
+# require_present MESSAGE command...: a describe command that must succeed, or the script stops
+# with MESSAGE before changing anything that would depend on it. A dry run prints it and goes on.
+require_present() {
+  local message=$1
+  shift
+  if is_dry_run; then
+    format_command "$@"
+    return 0
+  fi
+  "$@" >/dev/null 2>&1 || die "$message"
+}
+
 # IAM is eventually consistent: an account created a second ago can be unknown to a policy
 # update. Retries only that, a few times; a dry run prints the command once.
 run_retrying() {

@@ -49,6 +49,7 @@ readonly CONFIG_DEFAULTS=(
   'USER_EVENTS_WEBHOOK_URL|'
   'USER_EVENTS_WEBHOOK_SECRET_NAME|user-events-webhook-secret'
   'USER_EVENTS_DEAD_LETTER_TOPIC|offline-access-user-events-dead-letter'
+  'ALERT_NOTIFICATION_CHANNELS|'
 )
 
 # Passed to every function as environment variables when set (empty = the code's default).
@@ -207,6 +208,8 @@ validate_config() {
     die "APP_CHECK_PROJECT_NUMBER (the Firebase project number, digits) is required when REQUIRE_APP_CHECK=true"
   fi
   [[ -n $(cfg SCHEDULE) ]] || die "SCHEDULE must be a cron expression"
+  [[ $(cfg ALERT_NOTIFICATION_CHANNELS) =~ ^[[:space:]]*((projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/)?[0-9]+[[:space:]]*(,[[:space:]]*|$))*$ ]] ||
+    die "ALERT_NOTIFICATION_CHANNELS must be notification channel ids or names (projects/PROJECT/notificationChannels/ID), comma-separated"
   for key in "${FUNCTION_ENV_KEYS[@]}"; do
     [[ $(cfg "$key") != *"$ENV_DELIMITER"* ]] || die "$key must not contain '$ENV_DELIMITER'"
   done

@@ -25,6 +25,8 @@ export interface DispatchConfig {
   leaseSeconds: number;
   /** A shard run starts no new page after this long, so it ends before the next tick. */
   runBudgetSeconds: number;
+  /** OFFLINE_WORK_INTERVAL: the summary line says how many intervals the oldest due user is behind. */
+  intervalSeconds: number;
 }
 
 export interface WorkerConfig {
@@ -52,6 +54,7 @@ export const dispatchShape = {
   DISPATCH_PAGE_SIZE: positiveInt(500),
   LEASE_SECONDS: positiveInt(DEFAULT_LEASE_SECONDS),
   DISPATCH_BUDGET_SECONDS: positiveInt(50),
+  OFFLINE_WORK_INTERVAL: positiveInt(3600),
 };
 
 export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
@@ -69,6 +72,7 @@ export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
     pageSize: Math.min(vars.DISPATCH_PAGE_SIZE, 1000),
     leaseSeconds: vars.LEASE_SECONDS,
     runBudgetSeconds: vars.DISPATCH_BUDGET_SECONDS,
+    intervalSeconds: vars.OFFLINE_WORK_INTERVAL,
   };
 }
 

@@ -35,5 +35,5 @@ export const exchangeAuthCode = toHttpFunction(
     now: () => new Date(),
   }, { allowedRedirectUris: oauth.allowedRedirectUris, appCheck }),
   logger,
-  { cors: { allowedOrigins: cors.allowedOrigins, methods: ['POST'] } },
+  { cors: { allowedOrigins: cors.allowedOrigins, methods: ['POST'] }, logAnswers: true },
 );

@@ -1,5 +1,6 @@
 /** Deployed function `runOfflineWork` (Pub/Sub CloudEvent): wiring only. */
 import { loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig, loadWorkerConfig } from '../config';
+import { loadLoggingConfig } from '../config/logging-config';
 import { loadDriveConfig } from '../drive/drive-config';
 import { loadUserEventsConfig } from '../events/events-config';
 import { userEventsFromConfig } from '../events/user-events-from-config';
@@ -33,4 +34,5 @@ export const runOfflineWork = createWorkerHandler(
     logger,
   },
   logger,
+  loadLoggingConfig(env),
 );

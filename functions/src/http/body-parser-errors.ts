@@ -1,6 +1,8 @@
 import type { Application, NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors/app-error';
+import { withLogContext } from '../logging/log-context';
 import type { Logger } from '../logging/logger';
+import { traceFields } from '../logging/trace-context';
 import { errorReply } from './error-reply';
 import { send } from './send-reply';
 
@@ -13,13 +15,14 @@ const installed = new WeakSet<object>();
  * The framework gives no hook before the first request, so this is installed on the first call
  * an instance receives; later requests get the product's JSON errors (documented in docs/api.md).
  */
-export function installBodyParserErrorReplies(app: Application | undefined, logger: Logger): void {
+export function installBodyParserErrorReplies(app: Application | undefined, logger: Logger, traceProject?: string): void {
   if (!app || installed.has(app)) return;
   installed.add(app);
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const appError = toAppError(error);
-    logger.info('Request rejected by the body parser', { errorCode: appError.code });
+    const trace = traceFields({ traceparent: header(req, 'traceparent'), 'x-cloud-trace-context': header(req, 'x-cloud-trace-context') }, traceProject);
+    withLogContext(trace, () => logger.info('Request rejected by the body parser', { errorCode: appError.code }));
     send(res, errorReply(appError));
   });
 }
@@ -29,4 +32,9 @@ function toAppError(error: unknown): AppError {
   if (status === 413) return new AppError('payload_too_large', 'The request body is too large.');
   if (status === 415) return new AppError('unsupported_media_type', 'The body encoding or charset is not supported.');
   return new AppError('invalid_request', 'The body could not be parsed.');
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }

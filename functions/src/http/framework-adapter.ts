@@ -1,6 +1,9 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { AppError, isAppError } from '../errors/app-error';
-import { describeError, type Logger } from '../logging/logger';
+import { loadLoggingConfig } from '../config/logging-config';
+import { withLogContext } from '../logging/log-context';
+import { describeError, errorReport, type Logger } from '../logging/logger';
+import { traceFields } from '../logging/trace-context';
 import { leaveFrameworkDomain } from '../wiring/framework-domain';
 import { errorReply } from './error-reply';
 import type { HttpHandler, HttpReply, HttpRequest } from './types';
@@ -11,22 +14,37 @@ import { send } from './send-reply';
 export interface HttpFunctionOptions {
   /** Set for the functions a web page calls: which origins may, and the function's method (docs/api.md, CORS). */
   cors?: CorsPolicy;
+  /** Logs one `Request answered` line per request, with its status and stable answer code (`ok` for 2xx): the exchange's metric. */
+  logAnswers?: boolean;
+  /** The project in the lines' trace field; default GOOGLE_CLOUD_PROJECT. */
+  traceProject?: string | undefined;
 }
 
 /**
  * Adapts a product HttpHandler to functions-framework: the one place where thrown errors become
  * HTTP answers. AppErrors map through `errorReply`; anything else is a bug, logged for the
- * operator (name and status only, never the message, which may quote a secret) and answered 500.
+ * operator (name and stack frames for Error Reporting, never the message, which may quote a
+ * secret) and answered 500. Every line logged while serving a request carries its trace.
  */
 export function toHttpFunction(handler: HttpHandler, logger: Logger, options: HttpFunctionOptions = {}): HttpFunction {
+  const traceProject = 'traceProject' in options ? options.traceProject : loadLoggingConfig().traceProject;
   const fail = (error: unknown) => replyForFailure(error, logger);
   const answer = options.cors ? corsAware(handler, options.cors, fail) : handler;
   return async (req: Request, res: Response) => {
     leaveFrameworkDomain();
-    installBodyParserErrorReplies(req.app, logger);
-    const reply = await answer(toHttpRequest(req)).catch(fail);
-    send(res, reply);
+    installBodyParserErrorReplies(req.app, logger, traceProject);
+    const request = toHttpRequest(req);
+    await withLogContext(traceFields(request.headers, traceProject), async () => {
+      const reply = await answer(request).catch(fail);
+      if (options.logAnswers) logger.info('Request answered', { method: request.method, httpStatus: reply.status, answer: answerCode(reply) });
+      send(res, reply);
+    });
   };
+}
+
+function answerCode(reply: HttpReply): string {
+  const code = (reply.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return reply.status < 400 ? 'ok' : typeof code === 'string' ? code : String(reply.status);
 }
 
 export function replyForFailure(error: unknown, logger: Logger): HttpReply {
@@ -38,7 +56,7 @@ export function replyForFailure(error: unknown, logger: Logger): HttpReply {
     else logger.error(error.message, fields);
     return reply;
   }
-  logger.error('Unexpected failure', { errorCode: 'internal', ...describeError(error) });
+  logger.error('Unexpected failure', { errorCode: 'internal', ...errorReport(error) });
   return errorReply(new AppError('internal', 'Something went wrong on our side. Try again later.'));
 }
 

@@ -1,7 +1,11 @@
+import { currentLogContext } from './log-context';
+
 /**
  * Structured JSON logs, one object per line, in the shape Cloud Logging reads (`severity`, `message`).
  * Fields whose names suggest secrets are replaced before anything is written: a safety net, not a
  * licence to pass secrets in. The sink is a parameter so tests can read every line that was logged.
+ * Every line also carries the fields of the work it is written for (log-context.ts): a request's
+ * trace, a worker message's id and user, a dispatcher run's shard.
  */
 export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
@@ -34,7 +38,7 @@ const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
 
 export function createLogger(base: LogFields = {}, sink: LogSink = stdoutSink): Logger {
   const write = (severity: Severity, message: string, fields?: LogFields): void => {
-    const entry = { severity, message, ...(redact({ ...base, ...fields }) as LogFields) };
+    const entry = { severity, message, ...(redact({ ...base, ...currentLogContext(), ...fields }) as LogFields) };
     sink(JSON.stringify(entry));
   };
   return {
@@ -58,4 +62,43 @@ export function describeError(error: unknown): LogFields {
     };
   }
   return { errorName: typeof error };
+}
+
+/**
+ * An unexpected error for Error Reporting, which groups ERROR lines by a `stack_trace` field
+ * (https://cloud.google.com/error-reporting/docs/formatting-error-messages): the error's name and
+ * its stack frames, never its message (which may quote a request or a secret).
+ */
+export function errorReport(error: unknown): LogFields {
+  const frames = error instanceof Error ? stackFrames(error) : [];
+  if (!(error instanceof Error) || frames.length === 0) return describeError(error);
+  return { ...describeError(error), stack_trace: [errorName(error), ...frames].join('\n') };
+}
+
+function errorName(error: Error): string {
+  return typeof error.name === 'string' && /^[\w$.]{1,100}$/.test(error.name) ? error.name : 'Error';
+}
+
+// `    at fn (location:line:column)` or `    at location:line:column`, a location being a path, a
+// file: or node: URL, or <anonymous>: what V8 writes for a frame, and not what a message looks like.
+const FRAME = /^ {4}at (?:[^()]* \()?(?:\/|file:\/\/|node:|[A-Za-z]:\\|<anonymous>)[^()]*:\d+:\d+\)?$/;
+
+/** The frame lines of V8's stack, after its `Name: message` header (which may span lines). */
+function stackFrames(error: Error): string[] {
+  const stack = typeof error.stack === 'string' ? error.stack : '';
+  const header = safeToString(error);
+  const body = header !== undefined && stack.startsWith(header) ? stack.slice(header.length) : stack;
+  const message = typeof error.message === 'string' ? error.message : '';
+  return body
+    .split('\n')
+    .filter((line) => FRAME.test(line) && (message === '' || !line.includes(message)))
+    .slice(0, 50);
+}
+
+function safeToString(error: Error): string | undefined {
+  try {
+    return String(error);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ import type { HttpHandler } from '../http/types';
 import type { Logger } from '../logging/logger';
 import { storageFailure } from '../users/storage-failure';
 import { type ApplyDeps, type AppliedEvents, applySecurityEvents } from './apply-security-events';
+import { isStopEvent, lifecycleReasonOf } from './event-effects';
 import type { RiscDiscovery } from './risc-discovery';
 import { readSecurityEvents, type SecurityEvent } from './security-events';
 import { type SecurityEventToken, verifySecurityEventToken } from './verify-security-event-token';
@@ -45,6 +46,10 @@ function logEvents(token: SecurityEventToken, events: readonly SecurityEvent[], 
     const changedUsers = applied.changedUsers[index] ?? 0;
     if (event.name === 'verification') log.info('RISC verification event received', { state: event.state ?? null });
     else if (event.name === 'unknown') log.warn('Security event of an unknown type; acknowledged and ignored', { eventType: event.uri });
-    else log.info('Security event applied', { eventType: event.name, subject: event.subject.kind, changedUsers, ...(event.reason ? { reason: event.reason } : {}) });
+    else {
+      // reauthReason: the user was marked reauth_required (the metric of infra/monitoring/ counts these lines).
+      const reauth = changedUsers > 0 && isStopEvent(event.name) ? { reauthReason: lifecycleReasonOf(event.name) } : {};
+      log.info('Security event applied', { eventType: event.name, subject: event.subject.kind, changedUsers, ...(event.reason ? { reason: event.reason } : {}), ...reauth });
+    }
   });
 }

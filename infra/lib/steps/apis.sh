@@ -13,6 +13,8 @@ readonly REQUIRED_APIS=(
   cloudscheduler.googleapis.com
   iam.googleapis.com              # service accounts
   cloudresourcemanager.googleapis.com # project-level IAM bindings
+  logging.googleapis.com          # log-based metrics (infra/monitoring/)
+  monitoring.googleapis.com       # alerting policies, dashboard
   # The Google APIs the offline work calls with users' tokens count against the OAuth client's
   # project: this one, when the client was created here (otherwise enable them there).
   drive.googleapis.com

@@ -182,9 +182,9 @@ capture_function_url() {
     gcloud functions describe "$FN_NAME" --gen2 --region="$REGION" --project="$PROJECT" --format='value(serviceConfig.uri)'
 }
 
-# Step 9: the URLs the app calls, on stdout (everything else goes to stderr).
+# Step 10: the URLs the app calls, on stdout (everything else goes to stderr).
 print_public_urls() {
-  section "9. URLs for the mobile app"
+  section "10. URLs for the mobile app"
   for_each_function print_public_url
 }
 

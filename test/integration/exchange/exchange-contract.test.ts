@@ -1,4 +1,5 @@
 import { Firestore } from '@google-cloud/firestore';
+import { randomBytes } from 'node:crypto';
 import { fileKeySource } from '../../../functions/src/tokens/file-key-source';
 import { createTokenVault, type SealedToken, type TokenVault } from '../../../functions/src/tokens/vault';
 import type { SandboxGoogle } from '../../../sandbox/src/server';
@@ -50,10 +51,13 @@ describe('exchangeAuthCode contract', () => {
     return code;
   }
 
+  /** Every request carries a trace, as behind Google's front end: the secrets test checks those lines too. */
+  const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+
   async function post(body: string | object, headers: Record<string, string> = {}, method = 'POST') {
     const response = await fetch(fn.url, {
       method,
-      headers: { 'content-type': 'application/json', 'x-requested-with': 'com.example.app', ...headers },
+      headers: { 'content-type': 'application/json', 'x-requested-with': 'com.example.app', traceparent: traceparent(), ...headers },
       ...(method === 'GET' || method === 'HEAD' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -329,6 +333,12 @@ describe('exchangeAuthCode contract', () => {
       }
       expect(logs).not.toContain(TEST_CLIENT.clientSecret);
       expect(logs).not.toMatch(/\bat .+\.(js|ts):\d+/);
+      // One answer line per exchange, with its request's trace when it sent one (post() does): the new fields hold no secret either.
+      const answered = fn.logs.filter((line) => line.includes('"Request answered"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const traced = answered.filter((line) => line['logging.googleapis.com/trace'] !== undefined);
+      expect(traced.length).toBeGreaterThan(10);
+      for (const line of traced) expect(line['logging.googleapis.com/trace']).toMatch(new RegExp(`^projects/${fn.projectId}/traces/[0-9a-f]{32}$`));
+      expect([...new Set(answered.map((line) => line.answer))]).toEqual(expect.arrayContaining(['ok', 'invalid_grant']));
     });
   });
 });

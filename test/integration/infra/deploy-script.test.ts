@@ -116,12 +116,26 @@ describe('deploy.sh --dry-run', () => {
     ['a lease shorter than the worker timeout', ['LEASE_SECONDS=300'], /LEASE_SECONDS \(300\) must be longer/],
     ['a value containing the list delimiter', ['ALLOWED_AUDIENCES=a|b'], /must not contain/],
     ['dead-letter attempts out of range', ['MAX_DELIVERY_ATTEMPTS=2'], /MAX_DELIVERY_ATTEMPTS must be 5..100/],
+    ['a notification channel that is not an id or a channel name', ['ALERT_NOTIFICATION_CHANNELS=123,ops@example.com'], /ALERT_NOTIFICATION_CHANNELS must be/],
   ])('stops on %s, naming it', async (_what, lines, message) => {
     const run = await deployDryRun(['--config', configWith(lines)]);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
   });
+
+  it('notifies ALERT_NOTIFICATION_CHANNELS (ids or names), each looked up before the first alerting policy', async () => {
+    const run = await deployDryRun(['--config', configWith(['ALERT_NOTIFICATION_CHANNELS=123, projects/my-offline-access/notificationChannels/456'])]);
+    expect(run.code).toBe(0);
+    const commands = parseDryRunOutput(run.stdout);
+    const lookups = commands.filter((c) => isGcloud(c.argv, 'alpha', 'monitoring', 'channels', 'describe')).map((c) => c.argv[5]);
+    expect(lookups).toEqual(['projects/my-offline-access/notificationChannels/123', 'projects/my-offline-access/notificationChannels/456']);
+    const creates = commands.filter((c) => isGcloud(c.argv, 'alpha', 'monitoring', 'policies', 'create'));
+    expect(creates).toHaveLength(5);
+    for (const c of creates) expect(flagValue(c.argv, 'notification-channels')).toBe('projects/my-offline-access/notificationChannels/123,projects/my-offline-access/notificationChannels/456');
+    const defaults = await dryRun('deploy.sh');
+    expect(defaults.commands.filter((c) => isGcloud(c.argv, 'alpha', 'monitoring', 'policies', 'create')).every((c) => flagValue(c.argv, 'notification-channels') === undefined)).toBe(true);
+  }, 90_000);
 
   it('rejects an invalid project id and unknown flags', async () => {
     const badProject = await deployDryRun(['--config', EXAMPLE_CONFIG, '--project', 'Not_A_Project']);

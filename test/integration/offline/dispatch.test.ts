@@ -1,6 +1,8 @@
 import { type Firestore, Timestamp } from '@google-cloud/firestore';
 import type { PubSub, Subscription } from '@google-cloud/pubsub';
 import { createLogger } from '../../../functions/src/logging/logger';
+import { createDispatchHandler } from '../../../functions/src/offline/dispatch/dispatch-handler';
+import { readDispatcherRuns } from '../../../functions/src/offline/dispatch/dispatch-runs';
 import { dispatchShard } from '../../../functions/src/offline/dispatch/dispatch-shard';
 import { dispatchTick } from '../../../functions/src/offline/dispatch/dispatch-tick';
 import { createShardPublisher, PublishFailedError } from '../../../functions/src/offline/dispatch/work-publisher';
@@ -39,7 +41,7 @@ describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () =
 
     const result = await dispatchTick(deps);
     // Shards of 8, 8, 7 and 7 users: pages of 7 and 1 (or 7 and an empty one), 3 + 1 (or 3) batches each.
-    expect(result).toEqual({ kind: 'claimed', shards: 4, dispatched: 30, batches: 14, truncated: false });
+    expect(result).toMatchObject({ kind: 'claimed', shards: 4, dispatched: 30, batches: 14, truncated: false });
     const messages = await drainWorkMessages(subscription);
     expect(messages.flatMap((m) => m.users.map((u) => u.userId)).sort()).toEqual(due.sort());
     expect(Math.max(...messages.map((m) => m.users.length))).toBeLessThanOrEqual(3);
@@ -55,7 +57,7 @@ describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () =
     const { db, subscription, deps } = await setup('one-shard', { MAX_USERS_PER_RUN: '3' });
     await seedUsers(db, 12, (i) => ({ shard: i % 2 === 0 ? 3 : 1, nextRunAt: Timestamp.fromMillis(Date.now() - 60_000 * (12 - i)) }));
     const state = await deps.dueIndex.state(4);
-    expect(await dispatchShard(3, state, deps)).toEqual({ shard: 3, dispatched: 3, batches: 1, truncated: true });
+    expect(await dispatchShard(3, state, deps)).toMatchObject({ shard: 3, dispatched: 3, batches: 1, truncated: true });
     // The three oldest of shard 3 (even indexes), none of shard 1.
     expect((await ids(subscription)).sort()).toEqual(['user-000000', 'user-000002', 'user-000004']);
     await db.terminate();
@@ -155,6 +157,61 @@ describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () =
     expect(await dispatchTick(retry)).toMatchObject({ dispatched: 4 });
     expect(await ids(subscription)).toHaveLength(4);
     await db.terminate();
+  });
+
+  describe('one summary line per invocation, every line carrying its shard', () => {
+    /** The handler on setup()'s deps, and the lines it logs from now on. */
+    async function summarySetup(label: string, env: Record<string, string> = {}) {
+      const { db, deps } = await setup(label, env);
+      const from = logLines.length;
+      return { db, handler: createDispatchHandler(deps), lines: () => logLines.slice(from).map((line) => JSON.parse(line) as Record<string, unknown>) };
+    }
+    const request = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(body) });
+
+    it('a shard run: shard, dispatched, truncated, how far behind the oldest due user is, the duration', async () => {
+      const { db, handler, lines } = await summarySetup('summary-shard', { MAX_USERS_PER_RUN: '3', OFFLINE_WORK_INTERVAL: '3600' });
+      const twoHoursAgo = Date.now() - 7_200_000;
+      await seedUsers(db, 5, (i) => ({ shard: 2, nextRunAt: Timestamp.fromMillis(twoHoursAgo + i * 60_000) }));
+      await seedUsers(db, 2, () => ({ shard: 1 }), 'users', 'other');
+      expect((await handler(request('{"shard": 2}'))).body).toEqual({ shard: 2, dispatched: 3, batches: 1, truncated: true });
+
+      const logged = lines();
+      const summaries = logged.filter((line) => line.summary === 'dispatcher');
+      expect(summaries).toHaveLength(1);
+      expect(summaries[0]).toMatchObject({ severity: 'INFO', trigger: 'shard', shard: 2, shards: [2], dispatched: 3, truncated: true, truncatedShards: [2] });
+      expect(summaries[0]!.oldestDueSeconds).toBeGreaterThanOrEqual(7199);
+      expect(summaries[0]!.oldestDueSeconds).toBeLessThan(7230);
+      expect(summaries[0]!.behindIntervals).toBeCloseTo(2, 1);
+      expect(typeof summaries[0]!.durationMs).toBe('number');
+      for (const line of logged) expect(line.shard).toBe(2);
+
+      const runs = await readDispatcherRuns(db, 'users', 4);
+      expect(runs.shards[2]).toMatchObject({ trigger: 'shard', dispatched: 3, truncated: true });
+      expect(runs.shards[1]).toBeUndefined();
+      await db.terminate();
+    });
+
+    it('a tick that claims every shard itself: one line for all of them', async () => {
+      const { db, handler, lines } = await summarySetup('summary-tick');
+      await seedUsers(db, 6, (i) => ({ shard: i % 3 }));
+      await handler(request('{}'));
+      const summaries = lines().filter((line) => line.summary === 'dispatcher');
+      expect(summaries).toHaveLength(1);
+      expect(summaries[0]).toMatchObject({ trigger: 'tick', shards: [0, 1, 2, 3], dispatched: 6, truncated: false, truncatedShards: [] });
+      expect(summaries[0]!.oldestDueSeconds).toBeGreaterThanOrEqual(59);
+      const runs = await readDispatcherRuns(db, 'users', 4);
+      expect(runs.tick).toMatchObject({ shards: 4, fannedOut: false });
+      expect(runs.shards.map((run) => run?.dispatched)).toEqual([2, 2, 2, 0]);
+      await db.terminate();
+    });
+
+    it('a failed run ends with its summary line too, marked failed', async () => {
+      const { db, handler, lines } = await summarySetup('summary-failed');
+      await expect(handler(request('{"shard": 9}'))).rejects.toMatchObject({ code: 'invalid_request' });
+      const summaries = lines().filter((line) => line.summary === 'dispatcher');
+      expect(summaries).toEqual([expect.objectContaining({ severity: 'WARNING', trigger: 'shard', shard: 9, failed: true, errorCode: 'invalid_request' })]);
+      await db.terminate();
+    });
   });
 });
 

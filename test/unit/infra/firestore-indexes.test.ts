@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { FLEET_INDEXES } from '../../../scripts/lib/fleet-report';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -24,9 +25,19 @@ function userRecordFields(): string[] {
 const QUERIED_ALONE = ['refreshTokenIds'];
 
 describe('infra/firestore.indexes.json', () => {
-  it('holds the due index (status, shard, nextRunAt) and no longer the unsharded (status, nextRunAt)', () => {
-    const users = indexes.indexes.filter((index) => index.collectionGroup === 'users').map((index) => index.fields.map((f) => `${f.fieldPath}:${f.order}`));
-    expect(users).toEqual([['status:ASCENDING', 'shard:ASCENDING', 'nextRunAt:ASCENDING']]);
+  const usersComposites = () => indexes.indexes.filter((index) => index.collectionGroup === 'users').map((index) => index.fields.map((f) => `${f.fieldPath}:${f.order}`));
+
+  it('holds the due index (status, shard, nextRunAt), no longer the unsharded (status, nextRunAt), and the fleet report\'s two', () => {
+    expect(usersComposites()).toEqual([
+      ['status:ASCENDING', 'shard:ASCENDING', 'nextRunAt:ASCENDING'],
+      ['status:ASCENDING', 'updatedAt:ASCENDING'],
+      ['status:ASCENDING', 'lastError:ASCENDING'],
+    ]);
+  });
+
+  it('serves every query of the fleet report with a composite index (the single-field ones are exempt)', () => {
+    const composites = usersComposites().map((fields) => fields.map((f) => f.replace(/:ASCENDING$/, '')).join(','));
+    for (const fields of Object.values(FLEET_INDEXES)) expect(composites).toContain(fields.join(','));
   });
 
   it('exempts every user field no query reads alone from single-field indexing, and only those', () => {

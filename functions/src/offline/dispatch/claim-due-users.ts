@@ -27,6 +27,8 @@ export interface ClaimedPage {
   read: number;
   /** Users another dispatcher (or a sign-in) changed between our read and our write. */
   lostRaces: number;
+  /** The page's first (oldest) `nextRunAt`, when it read any user. */
+  oldestDueAt: Date | undefined;
 }
 
 /**
@@ -55,7 +57,8 @@ export async function claimDuePage(db: Firestore, writer: BulkWriter, options: C
   });
   await writer.flush();
   const claimed = (await Promise.all(outcomes)).filter((r): r is DispatchedUser => r !== undefined);
-  return { claimed, last: page.docs.at(-1), read: page.size, lostRaces: mine.length - claimed.length };
+  const oldest = mine[0]?.get('nextRunAt') as Timestamp | undefined;
+  return { claimed, last: page.docs.at(-1), read: page.size, lostRaces: mine.length - claimed.length, oldestDueAt: oldest?.toDate() };
 }
 
 /**

@@ -20,6 +20,10 @@ export interface ShardResult {
   batches: number;
   /** True when the run's user or time budget stopped it with users still due: the next tick carries on. */
   truncated: boolean;
+  lostRaces: number;
+  /** How long the oldest user the run found had been due when the run started (0: nobody due). */
+  oldestDueSeconds: number;
+  durationMs: number;
 }
 
 interface Run {
@@ -29,6 +33,7 @@ interface Run {
   dispatched: number;
   batches: number;
   lostRaces: number;
+  oldestDueAt: Date | undefined;
 }
 
 /**
@@ -36,7 +41,7 @@ interface Run {
  * limiter (DISPATCH_SHARD_RATE claims/s), and streams them to the workers' topic in batches as
  * each page is claimed, so memory stays at one page whatever the backlog. Stops at
  * MAX_USERS_PER_RUN or DISPATCH_BUDGET_SECONDS. Shard 0 also serves the users written before
- * sharding until the backfill says none are left.
+ * sharding until the backfill says none are left. The caller logs the run's summary line.
  */
 export async function dispatchShard(shard: number, state: DueIndexState, deps: ShardRunDeps): Promise<ShardResult> {
   const started = deps.now();
@@ -47,6 +52,7 @@ export async function dispatchShard(shard: number, state: DueIndexState, deps: S
     dispatched: 0,
     batches: 0,
     lostRaces: 0,
+    oldestDueAt: undefined,
   };
   const ranges: DueRange[] = shard === 0 && !state.backfillDone ? [{ shard }, { unsharded: true }] : [{ shard }];
   let truncated = false;
@@ -64,16 +70,16 @@ export async function dispatchShard(shard: number, state: DueIndexState, deps: S
   } finally {
     await run.writer.close();
   }
-  const seconds = (deps.now().getTime() - started.getTime()) / 1000;
-  deps.logger.info('Shard dispatched', {
+  const oldestDueMs = run.oldestDueAt ? Math.max(0, started.getTime() - run.oldestDueAt.getTime()) : 0;
+  return {
     shard,
     dispatched: run.dispatched,
     batches: run.batches,
     truncated,
     lostRaces: run.lostRaces,
-    claimsPerSecond: seconds > 0 ? Math.round(run.dispatched / seconds) : run.dispatched,
-  });
-  return { shard, dispatched: run.dispatched, batches: run.batches, truncated };
+    oldestDueSeconds: Math.round(oldestDueMs / 1000),
+    durationMs: deps.now().getTime() - started.getTime(),
+  };
 }
 
 /** Claims one range to its end or the run's budget; true when the budget stopped it. */
@@ -94,6 +100,7 @@ async function claimRange(range: DueRange, run: Run, deps: ShardRunDeps): Promis
     run.batches += await publishInBatches(deps.publisher, page.claimed, deps.config.batchSize);
     run.dispatched += page.claimed.length;
     run.lostRaces += page.lostRaces;
+    if (page.oldestDueAt && (!run.oldestDueAt || page.oldestDueAt < run.oldestDueAt)) run.oldestDueAt = page.oldestDueAt;
     if (page.read < pageSize || !page.last) return false;
     cursor = page.last;
   }

@@ -1,4 +1,5 @@
 import type { OutboxSweeper } from '../../events/sweep-outbox';
+import { withLogContext } from '../../logging/log-context';
 import type { DueIndex } from '../due-index/due-index';
 import { dispatchShard, type ShardResult, type ShardRunDeps } from './dispatch-shard';
 import type { ShardPublisher } from './work-publisher';
@@ -13,7 +14,7 @@ export interface DispatchDeps extends ShardRunDeps {
 
 export type TickResult =
   | { kind: 'fanned_out'; shards: number }
-  | { kind: 'claimed'; shards: number; dispatched: number; batches: number; truncated: boolean };
+  | { kind: 'claimed'; shards: number; dispatched: number; batches: number; truncated: boolean; results: ShardResult[] };
 
 /**
  * One Cloud Scheduler tick. With a dispatch topic it publishes one `{"shard": s}` message per
@@ -34,7 +35,7 @@ async function dispatchShards(deps: DispatchDeps): Promise<TickResult> {
     return { kind: 'fanned_out', shards: state.shards };
   }
   // Every shard runs to its end even if one fails; the first failure is then the tick's answer.
-  const settled = await Promise.allSettled(shards.map((shard) => dispatchShard(shard, state, deps)));
+  const settled = await Promise.allSettled(shards.map((shard) => withLogContext({ shard }, () => dispatchShard(shard, state, deps))));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   const results = settled.map((s) => (s as PromiseFulfilledResult<ShardResult>).value);
@@ -44,5 +45,6 @@ async function dispatchShards(deps: DispatchDeps): Promise<TickResult> {
     dispatched: results.reduce((sum, r) => sum + r.dispatched, 0),
     batches: results.reduce((sum, r) => sum + r.batches, 0),
     truncated: results.some((r) => r.truncated),
+    results,
   };
 }

@@ -1,5 +1,7 @@
 import type { WorkMessage } from '../work-message';
 import { createLanes, type Lanes } from '../../concurrency/lanes';
+import { withLogContext } from '../../logging/log-context';
+import { errorReport } from '../../logging/logger';
 import { runUser, type RunUserDeps, type UserRunOutcome } from './run-user';
 
 export interface BatchResult {
@@ -23,13 +25,16 @@ export async function runBatch(
   const outcomes = await Promise.all(
     message.users.map((item) =>
       lanes.run(() =>
-        runUser(item, deadline, deps).catch((error: unknown): UserRunOutcome => {
-          deps.logger.error('Could not record the outcome of a run; the lease will expire and the user run again', {
-            userId: item.userId,
-            errorName: error instanceof Error ? error.name : typeof error,
-          });
-          return { userId: item.userId, status: 'failed', errorCode: 'storage_unavailable' };
-        }),
+        withLogContext({ userId: item.userId }, () =>
+          runUser(item, deadline, deps).catch((error: unknown): UserRunOutcome => {
+            deps.logger.error('Could not record the outcome of a run; the lease will expire and the user run again', {
+              userId: item.userId,
+              errorCode: 'storage_unavailable',
+              ...errorReport(error),
+            });
+            return { userId: item.userId, status: 'failed', errorCode: 'storage_unavailable' };
+          }),
+        ),
       ),
     ),
   );

@@ -9,7 +9,7 @@ import { missingScopes } from '../../google/scopes';
 import { UserAuthClient } from '../../google/user-auth-client';
 import { isOfflineJobError } from '../../jobs/offline-job-error';
 import type { JobCursor, OfflineJob } from '../../jobs/offline-job';
-import type { Logger } from '../../logging/logger';
+import { errorReport, type Logger } from '../../logging/logger';
 import type { TokenVault } from '../../tokens/vault';
 import type { DispatchedUser } from '../dispatch/claim-due-users';
 import type { Lease, LeaseStore, RunChange, SkipReason } from './lease-store';
@@ -101,7 +101,7 @@ function savedCursor(lease: Lease, job: OfflineJob): JobCursor | undefined {
 }
 
 async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
-  logger.info('Grant revoked or expired; the user must sign in again', { errorCode: 'reauth_required' });
+  logger.info('Grant revoked or expired; the user must sign in again', { errorCode: 'reauth_required', reauthReason: 'invalid_grant' });
   await deps.leases.finish(lease, {
     status: 'reauth_required',
     lastError: 'reauth_required',
@@ -124,8 +124,9 @@ async function recordFailure(
   const failure = describeRunFailure(error);
   const attempts = (lease.record.attempts ?? 0) + 1;
   const now = deps.now();
-  const log = failure.code === 'job_failed' ? logger.error : logger.warn;
-  log('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...(error instanceof Error ? { errorName: error.name } : {}) });
+  // job_failed is what no code foresaw: reported with its stack frames, for Error Reporting.
+  if (failure.code === 'job_failed') logger.error('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...errorReport(error) });
+  else logger.warn('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...(error instanceof Error ? { errorName: error.name } : {}) });
   const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code)
     ? nextRegularRun(now, deps.config.intervalSeconds, deps.random)
     : nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random);

@@ -1,9 +1,12 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { createLanes } from '../../concurrency/lanes';
+import { withLogContext } from '../../logging/log-context';
 import type { Logger } from '../../logging/logger';
+import { traceFields } from '../../logging/trace-context';
 import { leaveFrameworkDomain } from '../../wiring/framework-domain';
 import { decodeWorkMessage } from '../work-message';
 import { runBatch } from './run-batch';
+import { emptyWorkerSummary, workerSummary } from './worker-summary';
 import type { RunUserDeps } from './run-user';
 
 interface MessagePublishedData {
@@ -21,23 +24,31 @@ export function finishingMarginSeconds(timeoutSeconds: number): number {
 /**
  * `runOfflineWork`: a Pub/Sub CloudEvent (from Eventarc, or the emulator's push converted by
  * functions-framework). A malformed message is logged and acknowledged: redelivering it could
- * never succeed. Everything else is handled per user inside the batch.
+ * never succeed. Everything else is handled per user inside the batch. Every line carries the
+ * Pub/Sub message id (within a user's run the user id too, and with a traceparent the trace);
+ * the invocation ends with one summary line (worker-summary.ts).
  */
-export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Logger) {
+export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Logger, options: { traceProject?: string | undefined } = {}) {
   // One set of lanes per instance: messages handled at the same time share WORKER_CONCURRENCY.
   const lanes = createLanes(deps.config.concurrency);
   return async (event: CloudEvent<MessagePublishedData>): Promise<void> => {
     leaveFrameworkDomain();
-    const started = deps.now().getTime();
-    const data = event.data?.message?.data;
-    const message = typeof data === 'string' ? decodeWorkMessage(Buffer.from(data, 'base64')) : undefined;
-    if (!message) {
-      logger.warn('Dropped a malformed work message', { eventId: event.id });
-      return;
-    }
-    const deadline = started + (deps.config.timeoutSeconds - finishingMarginSeconds(deps.config.timeoutSeconds)) * 1000;
-    const owner = `${event.id}:${started}`;
-    const result = await runBatch(message, deadline, { ...deps, owner }, lanes);
-    logger.info('Offline work batch finished', { eventId: event.id, users: message.users.length, ...result.counts });
+    const messageId = event.data?.message?.messageId ?? event.id;
+    // Eventarc passes the delivery's trace as the CloudEvent's traceparent extension attribute.
+    const traceparent = typeof event.traceparent === 'string' ? event.traceparent : undefined;
+    await withLogContext({ ...traceFields({ traceparent }, options.traceProject), messageId }, async () => {
+      const started = deps.now().getTime();
+      const data = event.data?.message?.data;
+      const message = typeof data === 'string' ? decodeWorkMessage(Buffer.from(data, 'base64')) : undefined;
+      if (!message) {
+        logger.warn('Dropped a malformed work message', { eventId: event.id });
+        logger.info('Offline work batch finished', { eventId: event.id, ...emptyWorkerSummary(deps.now().getTime() - started), malformed: true });
+        return;
+      }
+      const deadline = started + (deps.config.timeoutSeconds - finishingMarginSeconds(deps.config.timeoutSeconds)) * 1000;
+      const owner = `${event.id}:${started}`;
+      const result = await runBatch(message, deadline, { ...deps, owner }, lanes);
+      logger.info('Offline work batch finished', { eventId: event.id, ...workerSummary(result.outcomes, deps.now().getTime() - started) });
+    });
   };
 }

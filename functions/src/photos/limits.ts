@@ -16,4 +16,11 @@ export const PHOTO_LIMITS = {
    * can be high for latency-bound work without a burst of large files exhausting the instance.
    */
   maxSourceBytesInFlight: 128 * 1024 * 1024,
+  /**
+   * Decoded pixels one worker instance holds at once, across all its users (the photo job's pixel
+   * budget; decoded-pixels.ts says what a photo costs): three 12 MP JPEGs side by side, or one
+   * 12 MP HEIC and one JPEG; a 48 MP HEIC runs alone. Sized by the worst-case-memory bench so the
+   * worker's peak RSS stays within 70% of its 1 GiB at the deployed concurrency (bench/README.md).
+   */
+  maxDecodedPixelsInFlight: 40_000_000,
 } as const;

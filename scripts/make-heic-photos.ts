@@ -151,6 +151,8 @@ async function exifItem(): Promise<Buffer> {
       IFD0: { Make: 'offline-access', Model: 'make-heic-photos', Orientation: '6' },
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '60/1 10/1 1200/100', GPSLongitudeRef: 'E', GPSLongitude: '24/1 56/1 3000/100' },
     })
+    // As an iPhone writes it: the Exif orientation says the same as irot, and must not turn it twice.
+    .withMetadata({ orientation: 6 })
     .toBuffer();
   const exif = (await sharp(tagged).metadata()).exif;
   if (!exif) throw new Error('sharp wrote no Exif');

@@ -71,7 +71,7 @@ function child(boxes: Box[], type: string): Box {
 }
 
 /** The coded data and hvcC of item 1 (the image) of a file heif-enc wrote. */
-function codedImage(file: Buffer): { hvcC: Buffer; data: Buffer } {
+export function codedImage(file: Buffer): CodedImage {
   const meta = child(children(file), 'meta');
   const inMeta = children(meta.body, 4);
   const ipco = child(children(child(inMeta, 'iprp').body), 'ipco');
@@ -111,7 +111,7 @@ function codedImage(file: Buffer): { hvcC: Buffer; data: Buffer } {
 
 // ---- heif-enc ----
 
-function heifEnc(dir: string, name: string, png: Buffer, extra: string[] = []): Buffer {
+export function heifEnc(dir: string, name: string, png: Buffer, extra: string[] = []): Buffer {
   const input = join(dir, `${name}.png`);
   const output = join(dir, `${name}.heic`);
   writeFileSync(input, png);
@@ -159,6 +159,103 @@ async function exifItem(): Promise<Buffer> {
   return Buffer.concat([u32(6), exif]);
 }
 
+export interface CodedImage {
+  hvcC: Buffer;
+  data: Buffer;
+}
+
+export interface GridSpec {
+  /** One coded tile per cell, row by row; the same object may fill many cells (one copy is stored). */
+  cells: CodedImage[];
+  tileSize: number;
+  columns: number;
+  rows: number;
+  /** The grid's size as stored (tiles cropped to it). */
+  width: number;
+  height: number;
+  thumbnail?: { image: CodedImage; width: number; height: number };
+  /** Exif item content (exifItem()), described as metadata of the grid (cdsc). */
+  exif?: Buffer;
+  /** irot: quarter turns anti-clockwise, applied on display. */
+  quarterTurns?: number;
+}
+
+/** A HEIC laid out as iPhones write it: a primary `grid` item of hidden HEVC tiles, a thumbnail, Exif. */
+export function heicGrid(spec: GridSpec): Buffer {
+  const gridId = 1;
+  const tileIds = spec.cells.map((_, i) => 2 + i);
+  const thumbId = 2 + spec.cells.length;
+  const exifId = thumbId + 1;
+  const infe = (id: number, type: string, hidden: boolean): Buffer =>
+    fullBox('infe', 2, hidden ? 1 : 0, u16(id), u16(0), Buffer.from(type, 'latin1'), Buffer.from('\0', 'latin1'));
+  const ref = (type: string, from: number, to: number[]): Buffer => box(type, u16(from), u16(to.length), ...to.map(u16));
+  const ispe = (w: number, h: number): Buffer => fullBox('ispe', 0, 0, u32(w), u32(h));
+
+  // Properties (1-based in ipma): each distinct tile's hvcC, the tiles' ispe, the grid's ispe and irot, the thumbnail's.
+  const distinct = [...new Set(spec.cells)];
+  const properties: Buffer[] = [...distinct.map((t) => t.hvcC), ispe(spec.tileSize, spec.tileSize), ispe(spec.width, spec.height)];
+  const tileIspe = distinct.length + 1;
+  const gridIspe = distinct.length + 2;
+  const associations = [
+    ...spec.cells.map((cell, i) => Buffer.concat([u16(tileIds[i]!), u8(2), u8(0x80 | (distinct.indexOf(cell) + 1)), u8(tileIspe)])),
+  ];
+  const gridProperties = [u8(gridIspe)];
+  if (spec.quarterTurns) {
+    properties.push(box('irot', u8(spec.quarterTurns & 3)));
+    gridProperties.push(u8(0x80 | properties.length));
+  }
+  associations.push(Buffer.concat([u16(gridId), u8(gridProperties.length), ...gridProperties]));
+  if (spec.thumbnail) {
+    properties.push(spec.thumbnail.image.hvcC, ispe(spec.thumbnail.width, spec.thumbnail.height));
+    associations.push(Buffer.concat([u16(thumbId), u8(2), u8(0x80 | (properties.length - 1)), u8(properties.length)]));
+  }
+  const ipma = fullBox('ipma', 0, 0, u32(associations.length), ...associations);
+  const gridDescriptor = Buffer.concat([u8(0), u8(0), u8(spec.rows - 1), u8(spec.columns - 1), u16(spec.width), u16(spec.height)]);
+
+  // mdat holds each distinct payload once; items point at their payload's extent.
+  const items: { id: number; data: Buffer }[] = spec.cells.map((cell, i) => ({ id: tileIds[i]!, data: cell.data }));
+  if (spec.thumbnail) items.push({ id: thumbId, data: spec.thumbnail.image.data });
+  if (spec.exif) items.push({ id: exifId, data: spec.exif });
+  const payloads = [...new Set(items.map((item) => item.data))];
+
+  const build = (mdatStart: number): Buffer => {
+    const offsets = new Map<Buffer, number>();
+    let offset = mdatStart + 8;
+    for (const payload of payloads) {
+      offsets.set(payload, offset);
+      offset += payload.length;
+    }
+    const entries = items.map((item) => Buffer.concat([u16(item.id), u16(0), u16(0), u16(1), u32(offsets.get(item.data)!), u32(item.data.length)]));
+    // The grid descriptor lives in idat (construction method 1).
+    entries.unshift(Buffer.concat([u16(gridId), u16(1), u16(0), u16(1), u32(0), u32(gridDescriptor.length)]));
+    const infes = [infe(gridId, 'grid', false), ...tileIds.map((id) => infe(id, 'hvc1', true))];
+    const refs = [ref('dimg', gridId, tileIds)];
+    if (spec.thumbnail) {
+      infes.push(infe(thumbId, 'hvc1', false));
+      refs.push(ref('thmb', thumbId, [gridId]));
+    }
+    if (spec.exif) {
+      infes.push(infe(exifId, 'Exif', true));
+      refs.push(ref('cdsc', exifId, [gridId]));
+    }
+    return fullBox(
+      'meta',
+      0,
+      0,
+      fullBox('hdlr', 0, 0, u32(0), Buffer.from('pict', 'latin1'), u32(0), u32(0), u32(0), Buffer.from('\0', 'latin1')),
+      fullBox('pitm', 0, 0, u16(gridId)),
+      fullBox('iloc', 1, 0, u8(0x44), u8(0x00), u16(entries.length), ...entries),
+      fullBox('iinf', 0, 0, u16(infes.length), ...infes),
+      fullBox('iref', 0, 0, ...refs),
+      box('iprp', box('ipco', ...properties), ipma),
+      box('idat', gridDescriptor),
+    );
+  };
+  const ftyp = box('ftyp', Buffer.from('heic', 'latin1'), u32(0), ...['mif1', 'MiHE', 'miaf', 'MiHB', 'heic'].map((b) => Buffer.from(b, 'latin1')));
+  const meta = build(ftyp.length + build(0).length);
+  return Buffer.concat([ftyp, meta, box('mdat', ...payloads)]);
+}
+
 async function iphoneGrid(dir: string): Promise<Buffer> {
   const shown = { width: 240, height: 360 };
   const upright = await render(shown.width, shown.height, lakeshore(shown.width, shown.height), 14, 21).png().toBuffer();
@@ -170,74 +267,24 @@ async function iphoneGrid(dir: string): Promise<Buffer> {
     .extend({ right: columns * TILE - shown.height, bottom: rows * TILE - shown.width, extendWith: 'copy' })
     .png()
     .toBuffer();
-  const tiles: { hvcC: Buffer; data: Buffer }[] = [];
+  const cells: CodedImage[] = [];
   for (let r = 0; r < rows; r += 1) {
     for (let c = 0; c < columns; c += 1) {
       const tile = await sharp(padded).extract({ left: c * TILE, top: r * TILE, width: TILE, height: TILE }).png().toBuffer();
-      tiles.push(codedImage(heifEnc(dir, `tile-${r}-${c}`, tile)));
+      cells.push(codedImage(heifEnc(dir, `tile-${r}-${c}`, tile)));
     }
   }
-  const thumb = codedImage(heifEnc(dir, 'thumb', await sharp(stored).resize(96, 64).png().toBuffer()));
-  const exif = await exifItem();
-
-  const gridId = 1;
-  const tileIds = tiles.map((_, i) => 2 + i);
-  const thumbId = 2 + tiles.length;
-  const exifId = thumbId + 1;
-  const infe = (id: number, type: string, hidden: boolean): Buffer =>
-    fullBox('infe', 2, hidden ? 1 : 0, u16(id), u16(0), Buffer.from(type, 'latin1'), Buffer.from('\0', 'latin1'));
-  const ref = (type: string, from: number, to: number[]): Buffer => box(type, u16(from), u16(to.length), ...to.map(u16));
-  const ispe = (w: number, h: number): Buffer => fullBox('ispe', 0, 0, u32(w), u32(h));
-  // Property indices (1-based): tiles' hvcC each, tile ispe, thumb hvcC, thumb ispe, grid ispe, irot.
-  const properties = [...tiles.map((t) => t.hvcC), ispe(TILE, TILE), thumb.hvcC, ispe(96, 64), ispe(shown.height, shown.width), box('irot', u8(3))];
-  const tileIspe = tiles.length + 1;
-  const ipma = fullBox(
-    'ipma',
-    0,
-    0,
-    u32(2 + tiles.length),
-    ...tileIds.map((id, i) => Buffer.concat([u16(id), u8(2), u8(0x80 | (i + 1)), u8(tileIspe)])),
-    Buffer.concat([u16(thumbId), u8(2), u8(0x80 | (tileIspe + 1)), u8(tileIspe + 2)]),
-    Buffer.concat([u16(gridId), u8(2), u8(tileIspe + 3), u8(0x80 | (tileIspe + 4))]),
-  );
-  const gridDescriptor = Buffer.concat([u8(0), u8(0), u8(rows - 1), u8(columns - 1), u16(shown.height), u16(shown.width)]);
-  const payloads = [...tiles.map((t) => t.data), thumb.data, exif];
-  const payloadIds = [...tileIds, thumbId, exifId];
-
-  const build = (mdatStart: number): Buffer => {
-    let offset = mdatStart + 8;
-    const entries = payloads.map((data, i) => {
-      const entry = Buffer.concat([u16(payloadIds[i]!), u16(0), u16(0), u16(1), u32(offset), u32(data.length)]);
-      offset += data.length;
-      return entry;
-    });
-    // The grid descriptor lives in idat (construction method 1).
-    entries.unshift(Buffer.concat([u16(gridId), u16(1), u16(0), u16(1), u32(0), u32(gridDescriptor.length)]));
-    return fullBox(
-      'meta',
-      0,
-      0,
-      fullBox('hdlr', 0, 0, u32(0), Buffer.from('pict', 'latin1'), u32(0), u32(0), u32(0), Buffer.from('\0', 'latin1')),
-      fullBox('pitm', 0, 0, u16(gridId)),
-      fullBox('iloc', 1, 0, u8(0x44), u8(0x00), u16(entries.length), ...entries),
-      fullBox(
-        'iinf',
-        0,
-        0,
-        u16(3 + tiles.length),
-        infe(gridId, 'grid', false),
-        ...tileIds.map((id) => infe(id, 'hvc1', true)),
-        infe(thumbId, 'hvc1', false),
-        infe(exifId, 'Exif', true),
-      ),
-      fullBox('iref', 0, 0, ref('dimg', gridId, tileIds), ref('thmb', thumbId, [gridId]), ref('cdsc', exifId, [gridId])),
-      box('iprp', box('ipco', ...properties), ipma),
-      box('idat', gridDescriptor),
-    );
-  };
-  const ftyp = box('ftyp', Buffer.from('heic', 'latin1'), u32(0), ...['mif1', 'MiHE', 'miaf', 'MiHB', 'heic'].map((b) => Buffer.from(b, 'latin1')));
-  const meta = build(ftyp.length + build(0).length);
-  return Buffer.concat([ftyp, meta, box('mdat', ...payloads)]);
+  return heicGrid({
+    cells,
+    tileSize: TILE,
+    columns,
+    rows,
+    width: shown.height,
+    height: shown.width,
+    thumbnail: { image: codedImage(heifEnc(dir, 'thumb', await sharp(stored).resize(96, 64).png().toBuffer())), width: 96, height: 64 },
+    exif: await exifItem(),
+    quarterTurns: 3,
+  });
 }
 
 export async function makeHeicPhotos(): Promise<Record<string, Buffer>> {

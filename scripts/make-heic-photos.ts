@@ -144,7 +144,7 @@ function withPrimaryItem(file: Buffer, itemId: number): Buffer {
 // ---- the iPhone layout ----
 
 /** Exif item content: the offset of the TIFF header, then "Exif\0\0" and the TIFF structure. */
-async function exifItem(): Promise<Buffer> {
+export async function exifItem(): Promise<Buffer> {
   const tagged = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
     .jpeg()
     .withExif({

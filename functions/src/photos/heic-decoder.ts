@@ -12,10 +12,13 @@ import { readFileSync } from 'node:fs';
  * megabytes behind. The decode runs on the calling thread, synchronously: see docs/offline-work.md.
  */
 export interface DecodedPixels {
+  /** Interleaved RGB(A) rows: a view into the decoder's memory when its rows are packed. */
   data: Buffer;
   width: number;
   height: number;
   channels: 3 | 4;
+  /** Frees the decoder's image and context; `data` must not be read after it. Idempotent. */
+  release(): void;
 }
 
 export class HeicDecodeError extends Error {
@@ -94,37 +97,41 @@ export function decodeHeic(bytes: Buffer): DecodedPixels {
   const heif = libheif();
   const context = heif.heif_context_alloc();
   if (!context) throw new HeicDecodeError('libheif could not allocate a context');
+  let handle: Handle | undefined;
+  let image: Handle | undefined;
+  const release = (): void => {
+    if (image) heif.heif_image_release(image);
+    if (handle) heif.heif_image_handle_release(handle);
+    if (context) heif.heif_context_free(context);
+    image = handle = undefined;
+  };
   try {
     const read = heif.heif_context_read_from_memory(context, bytes);
     if (isError(heif, read)) throw new HeicDecodeError(`not a readable HEIF file: ${read.message ?? 'no message'}`);
-    const handle = heif.heif_js_context_get_primary_image_handle(context);
-    if (!handle || isError(heif, handle)) throw new HeicDecodeError(`no primary image: ${handle ? handle.message : 'none'}`);
-    try {
-      return decodePrimary(heif, handle);
-    } finally {
-      heif.heif_image_handle_release(handle);
+    const primary = heif.heif_js_context_get_primary_image_handle(context);
+    if (!primary || isError(heif, primary)) throw new HeicDecodeError(`no primary image: ${primary ? primary.message : 'none'}`);
+    handle = primary;
+    const channels = heif.heif_image_handle_has_alpha_channel(handle) ? 4 : 3;
+    const chroma = channels === 4 ? heif.heif_chroma_interleaved_RGBA : heif.heif_chroma_interleaved_RGB;
+    const decoded = heif.heif_js_decode_image2(handle, heif.heif_colorspace_RGB, chroma);
+    if (!decoded || isError(heif, decoded) || !('channels' in decoded)) {
+      throw new HeicDecodeError(`the HEVC data could not be decoded: ${decoded && 'message' in decoded ? decoded.message : 'no image'}`);
     }
-  } finally {
-    heif.heif_context_free(context);
+    image = decoded.image;
+    const plane = decoded.channels.find((channel) => channel.id === heif.heif_channel_interleaved);
+    if (!plane) throw new HeicDecodeError('the decoded image has no interleaved plane');
+    return { data: packedRows(plane, channels), width: plane.width, height: plane.height, channels, release };
+  } catch (error) {
+    release();
+    throw error;
   }
 }
 
-function decodePrimary(heif: LibHeif, handle: Handle): DecodedPixels {
-  const channels = heif.heif_image_handle_has_alpha_channel(handle) ? 4 : 3;
-  const chroma = channels === 4 ? heif.heif_chroma_interleaved_RGBA : heif.heif_chroma_interleaved_RGB;
-  const decoded = heif.heif_js_decode_image2(handle, heif.heif_colorspace_RGB, chroma);
-  if (!decoded || isError(heif, decoded) || !('channels' in decoded)) {
-    throw new HeicDecodeError(`the HEVC data could not be decoded: ${decoded && 'message' in decoded ? decoded.message : 'no image'}`);
-  }
-  try {
-    const plane = decoded.channels.find((channel) => channel.id === heif.heif_channel_interleaved);
-    if (!plane) throw new HeicDecodeError('the decoded image has no interleaved plane');
-    const row = plane.width * channels;
-    // Copied out row by row (the plane lives in the WebAssembly memory and has a stride).
-    const data = Buffer.allocUnsafe(row * plane.height);
-    for (let y = 0; y < plane.height; y += 1) data.set(plane.data.subarray(y * plane.stride, y * plane.stride + row), y * row);
-    return { data, width: plane.width, height: plane.height, channels };
-  } finally {
-    heif.heif_image_release(decoded.image);
-  }
+/** The plane itself when its rows are packed (no copy of a 48 MP image), else a packed copy. */
+function packedRows(plane: HeifChannel, channels: number): Buffer {
+  const row = plane.width * channels;
+  if (plane.stride === row) return Buffer.from(plane.data.buffer, plane.data.byteOffset, row * plane.height);
+  const data = Buffer.allocUnsafe(row * plane.height);
+  for (let y = 0; y < plane.height; y += 1) data.set(plane.data.subarray(y * plane.stride, y * plane.stride + row), y * row);
+  return data;
 }

@@ -18,9 +18,10 @@ export const PHOTO_LIMITS = {
   maxSourceBytesInFlight: 128 * 1024 * 1024,
   /**
    * Decoded pixels one worker instance holds at once, across all its users (the photo job's pixel
-   * budget; decoded-pixels.ts says what a photo costs): three 12 MP JPEGs side by side, or one
-   * 12 MP HEIC and one JPEG; a 48 MP HEIC runs alone. Sized by the worst-case-memory bench so the
-   * worker's peak RSS stays within 70% of its 1 GiB at the deployed concurrency (bench/README.md).
+   * budget; decoded-pixels.ts says what a photo costs): five 12 MP JPEGs side by side (about
+   * 4 bytes a pixel in libvips), or one 12 MP HEIC and two JPEGs; a 48 MP HEIC runs alone (about
+   * 360 MB). With the source bytes in flight and the worker's own ~180 MiB this stays within 70%
+   * of its 1 GiB at the deployed concurrency (the worst-case-memory bench, bench/README.md).
    */
-  maxDecodedPixelsInFlight: 40_000_000,
+  maxDecodedPixelsInFlight: 60_000_000,
 } as const;

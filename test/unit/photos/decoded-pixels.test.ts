@@ -11,9 +11,9 @@ describe('decodedPixelCost', () => {
     expect(decodedPixelCost({ format: 'jpeg', width: 4032, height: 3024 }, 2048)).toBe(4032 * 3024);
   });
 
-  it('counts PNG and WebP whole and HEIC twice (its decoder holds a copy)', () => {
+  it('counts PNG and WebP whole and HEIC three times (its decoder holds more per pixel)', () => {
     expect(decodedPixelCost({ format: 'png', width: 8064, height: 6048 }, 2048)).toBe(8064 * 6048);
     expect(decodedPixelCost({ format: 'webp', width: 100, height: 100 }, 2048)).toBe(10_000);
-    expect(decodedPixelCost({ format: 'heic', width: 4032, height: 3024 }, 2048)).toBe(4032 * 3024 * 2);
+    expect(decodedPixelCost({ format: 'heic', width: 4032, height: 3024 }, 2048)).toBe(4032 * 3024 * 3);
   });
 });

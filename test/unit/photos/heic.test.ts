@@ -72,8 +72,8 @@ describe('HEIC input', () => {
     expect(String((error as Error).cause)).toMatch(/HEVC data could not be decoded: .*end of file/i);
   });
 
-  it('waits for its share of the pixel budget before decoding: twice its pixels for a HEIC', async () => {
-    const budget = createWeightedBudget(320 * 214 * 2);
+  it('waits for its share of the pixel budget before decoding: three times its pixels for a HEIC', async () => {
+    const budget = createWeightedBudget(320 * 214 * 3);
     let release!: () => void;
     const holder = budget.use(1, () => new Promise<void>((resolve) => (release = resolve)));
     let done = false;

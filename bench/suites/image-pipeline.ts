@@ -119,7 +119,7 @@ export async function runImagePipeline(context: BenchContext): Promise<SuiteRepo
     const row = {
       megapixels,
       shrinkOnLoad: factor,
-      decodedMegapixels: round((Math.ceil(width / factor) * Math.ceil(height / factor)) / 1e6, 1),
+      decodedMegapixels: Math.round((Math.ceil(width / factor) * Math.ceil(height / factor)) / 1e5) / 10,
       withPhotosPerS: round((photos.length * rounds) / seconds.with!),
       withoutPhotosPerS: round((photos.length * rounds) / seconds.without!),
       timeSaved: round(1 - seconds.with! / seconds.without!),

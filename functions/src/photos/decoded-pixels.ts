@@ -6,9 +6,9 @@ import type { SupportedImageFormat } from './image-format';
  * JPEG: libvips decodes at 1/2, 1/4 or 1/8 scale when the result is to be at least that much
  * smaller (shrink-on-load; sharp's rule for `fastShrinkOnLoad`, which enhance.ts sets): a 48 MP
  * photo fitted into 2048 x 2048 is decoded as 12 MP. PNG and WebP count their full size. HEIC
- * pixels count HEIC_PIXEL_WEIGHT times: the WebAssembly decoder holds the compressed file, the HEVC
- * planes and the RGB image sharp reads in its own memory, about 8-10 bytes a pixel against a JPEG's 4 (measured in the
- * worst-case-memory bench, bench/README.md).
+ * pixels count HEIC_PIXEL_WEIGHT times: while it decodes, the WebAssembly decoder holds the file,
+ * the HEVC planes and an RGB image, and the copy it hands sharp sits beside them: 10-11 bytes a
+ * pixel against a JPEG's 4 in libvips (measured; bench/README.md, worst-case-memory).
  */
 export const HEIC_PIXEL_WEIGHT = 3;
 

@@ -64,33 +64,27 @@ async function readHeader(input: Buffer, format: SupportedImageFormat): Promise<
 type ResolvedOptions = EnhanceOptions & { maxDimension: number; maxInputPixels: number };
 
 async function decodeAndEnhance(input: Buffer, format: SupportedImageFormat, options: ResolvedOptions): Promise<EnhancedPhoto> {
-  let release: (() => void) | undefined;
   try {
-    const opened = open(input, format, options);
-    release = opened.release;
-    const { data, info } = await enhancement(opened.image, options).toBuffer({ resolveWithObject: true });
+    const { data, info } = await enhancement(await open(input, format, options), options).toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, format: 'jpeg' };
   } catch (error) {
     throw new UnsupportedImageError(isPixelLimitError(error) ? 'too_many_pixels' : 'corrupt', { cause: error });
-  } finally {
-    release?.();
   }
 }
 
-function open(input: Buffer, format: SupportedImageFormat, options: ResolvedOptions): { image: Sharp; release?: () => void } {
+async function open(input: Buffer, format: SupportedImageFormat, options: ResolvedOptions): Promise<Sharp> {
   const common = {
     limitInputPixels: options.maxInputPixels,
     // Truncated or damaged pixel data is refused rather than turned into a half-grey result.
     failOn: 'error',
   } as const;
   if (format === 'heic') {
-    // sharp's libvips cannot decode HEVC: libheif (WebAssembly) does, upright, primary image only.
-    // sharp reads the decoder's own pixels, released once the JPEG is made.
-    const { data, width, height, channels, release } = decodeHeic(input);
-    return { image: sharp(data, { ...common, raw: { width, height, channels } }), release };
+    // sharp's libvips cannot decode HEVC: libheif (WebAssembly, in a thread) does, upright, primary image only.
+    const { data, width, height, channels } = await decodeHeic(input);
+    return sharp(data, { ...common, raw: { width, height, channels } });
   }
   // Animated WebP: the first frame is the photo.
-  return { image: sharp(input, { ...common, pages: 1 }).autoOrient() };
+  return sharp(input, { ...common, pages: 1 }).autoOrient();
 }
 
 /** The same operations for every format; bench/suites/image-pipeline.ts spells them out with sharp alone. */

@@ -79,8 +79,9 @@ async function open(input: Buffer, format: SupportedImageFormat, options: Resolv
     failOn: 'error',
   } as const;
   if (format === 'heic') {
-    // sharp's libvips cannot decode HEVC: libheif (WebAssembly, in a thread) does, upright, primary image only.
-    const { data, width, height, channels } = await decodeHeic(input);
+    // sharp's libvips cannot decode HEVC: libheif (WebAssembly, in a thread) does, upright, primary
+    // image only, already fitted into maxDimension there (the resize below has nothing left to do).
+    const { data, width, height, channels } = await decodeHeic(input, options.maxDimension);
     return sharp(data, { ...common, raw: { width, height, channels } });
   }
   // Animated WebP: the first frame is the photo.

@@ -8,12 +8,15 @@ import { Worker } from 'node:worker_threads';
  * still carries others), grids of tiles are assembled, and libheif applies the file's rotation and
  * mirroring itself, so the pixels come out upright. Only pixels leave: no Exif, XMP or ICC block.
  *
- * Each decode runs in a worker thread of its own, ended when the pixels are out:
+ * Each decode runs in a worker thread of its own, which also fits the image into
+ * `maxDimension` x `maxDimension` with sharp, reading the decoder's memory in place, and is ended
+ * when the (small) result is out:
  * - the worker's JavaScript thread stays free for the other users' Drive calls meanwhile (a 12 MP
  *   HEIC is about a second of CPU);
- * - a WebAssembly memory grows and never shrinks, and a dropped one is freed only when V8 gets
- *   round to collecting it; ending the thread frees it at once, so a 48 MP photo's few hundred
- *   megabytes are gone before sharp starts, not at some later collection.
+ * - a WebAssembly memory grows and never shrinks, and a dropped one (like any large buffer) is
+ *   freed only when V8 gets round to collecting it; ending the thread frees it at once, and no
+ *   full-size copy of the pixels ever exists, so a 48 MP photo's few hundred megabytes are gone
+ *   when the next photo starts, not at some later collection.
  * The module is compiled once per process and handed to each thread.
  */
 export interface DecodedPixels {
@@ -39,6 +42,7 @@ const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint
 
 let compiled: { libheifPath: string; module: object } | undefined;
 
+
 /** Loaded on the first HEIC only: instances that never see one never pay for it. */
 function libheifModule(): { libheifPath: string; module: object } {
   compiled ??= {
@@ -50,8 +54,10 @@ function libheifModule(): { libheifPath: string; module: object } {
 
 type ThreadAnswer = { ok: true; width: number; height: number; channels: 3 | 4; data: Uint8Array } | { ok: false; message: string };
 
-export async function decodeHeic(bytes: Buffer, timeoutMs = HEIC_DECODE_TIMEOUT_MS): Promise<DecodedPixels> {
-  const worker = new Worker(DECODE_THREAD, { eval: true, workerData: libheifModule() });
+
+/** Decodes the primary image and fits it inside maxDimension x maxDimension (never enlarged). */
+export async function decodeHeic(bytes: Buffer, maxDimension: number, timeoutMs = HEIC_DECODE_TIMEOUT_MS): Promise<DecodedPixels> {
+  const worker = new Worker(DECODE_THREAD, { eval: true, workerData: { ...libheifModule(), sharpPath: require.resolve('sharp'), maxDimension } });
   try {
     const answer = await new Promise<ThreadAnswer>((resolve, reject) => {
       const timer = setTimeout(() => reject(new HeicDecodeError(`the decode took longer than ${timeoutMs} ms`)), timeoutMs);
@@ -80,14 +86,15 @@ export async function decodeHeic(bytes: Buffer, timeoutMs = HEIC_DECODE_TIMEOUT_
 /**
  * The thread's code (plain JavaScript, evaluated by the Worker): libheif-js's embind API, whose
  * functions answer errors as `{code, message}` with `code` an enum value to compare with
- * heif_error_Ok. The pixels are copied out of the WebAssembly memory, row by row (planes have a
- * stride), into a buffer that is transferred, not copied, to the caller.
+ * heif_error_Ok. sharp reads the decoded plane where it lies in the WebAssembly memory (as raw
+ * pixels with the plane's stride as its width) and hands back the fitted image.
  */
 const DECODE_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const factory = require(workerData.libheifPath);
+const sharp = require(workerData.sharpPath);
 const failed = (heif, value) => !value || (typeof value === 'object' && 'code' in value && value.code !== heif.heif_error_Ok);
-parentPort.once('message', (bytes) => {
+parentPort.once('message', async (bytes) => {
   let heif, context, handle, image;
   try {
     heif = factory({
@@ -109,11 +116,16 @@ parentPort.once('message', (bytes) => {
     if (failed(heif, decoded) || !decoded.channels) throw new Error('the HEVC data could not be decoded: ' + (decoded ? decoded.message : 'no image'));
     image = decoded.image;
     const plane = decoded.channels.find((channel) => channel.id === heif.heif_channel_interleaved);
-    if (!plane) throw new Error('the decoded image has no interleaved plane');
-    const row = plane.width * channels;
-    const data = new Uint8Array(row * plane.height);
-    for (let y = 0; y < plane.height; y += 1) data.set(plane.data.subarray(y * plane.stride, y * plane.stride + row), y * row);
-    parentPort.postMessage({ ok: true, width: plane.width, height: plane.height, channels, data }, [data.buffer]);
+    if (!plane || plane.stride % channels !== 0) throw new Error('the decoded image has no usable interleaved plane');
+    const pixels = Buffer.from(plane.data.buffer, plane.data.byteOffset, plane.stride * plane.height);
+    let picture = sharp(pixels, { raw: { width: plane.stride / channels, height: plane.height, channels } });
+    if (plane.stride / channels !== plane.width) picture = sharp(await picture.extract({ left: 0, top: 0, width: plane.width, height: plane.height }).raw().toBuffer(), { raw: { width: plane.width, height: plane.height, channels } });
+    const { data, info } = await picture
+      .resize({ width: workerData.maxDimension, height: workerData.maxDimension, fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    // Copied into the message (sharp's buffer cannot be transferred): at most 2048 x 2048 pixels.
+    parentPort.postMessage({ ok: true, width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data) });
   } catch (error) {
     parentPort.postMessage({ ok: false, message: String((error && error.message) || error) });
   } finally {

@@ -7,8 +7,9 @@ import type { SupportedImageFormat } from './image-format';
  * smaller (shrink-on-load; sharp's rule for `fastShrinkOnLoad`, which enhance.ts sets): a 48 MP
  * photo fitted into 2048 x 2048 is decoded as 12 MP. PNG and WebP count their full size. HEIC
  * pixels count HEIC_PIXEL_WEIGHT times: while it decodes, the WebAssembly decoder holds the file,
- * the HEVC planes and an RGB image, and the copy it hands sharp sits beside them: 10-11 bytes a
- * pixel against a JPEG's 4 in libvips (measured; bench/README.md, worst-case-memory).
+ * the HEVC planes and an RGB image (which sharp reads in place), in a thread of its own: about
+ * 8 bytes a pixel at 48 MP and 12 at 12 MP, against a JPEG's 4 in libvips (measured alone, peak
+ * RSS above the process's own; bench/README.md, worst-case-memory).
  */
 export const HEIC_PIXEL_WEIGHT = 3;
 

@@ -18,6 +18,7 @@ import { runExchangeAbuse } from './suites/exchange-abuse';
 import { runExchangeLoad } from './suites/exchange-load';
 import { runImagePipeline } from './suites/image-pipeline';
 import { runOfflineWork } from './suites/offline-work';
+import { runWorstCaseMemory } from './suites/worst-case-memory';
 import { shutdownOnSignals } from '../scripts/lib/shutdown';
 
 const RUNNERS: Record<SuiteName, (context: BenchContext) => Promise<SuiteReport>> = {
@@ -26,6 +27,7 @@ const RUNNERS: Record<SuiteName, (context: BenchContext) => Promise<SuiteReport>
   'exchange-abuse': runExchangeAbuse,
   'offline-work': runOfflineWork,
   'image-pipeline': runImagePipeline,
+  'worst-case-memory': runWorstCaseMemory,
   dispatcher: runDispatcherBench,
 };
 

@@ -25,7 +25,7 @@ const mix = (a: Rgb, b: Rgb, t: number): Rgb => [
 ];
 
 /** Paints every pixel, adds grain, and squeezes the result into a narrow, washed-out tonal range. */
-function render(width: number, height: number, paint: Painter, grain: number, seed: number): Sharp {
+export function render(width: number, height: number, paint: Painter, grain: number, seed: number): Sharp {
   const random = seededRandom(seed);
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y += 1) {
@@ -41,7 +41,7 @@ function render(width: number, height: number, paint: Painter, grain: number, se
   return sharp(pixels, { raw: { width, height, channels: 3 } });
 }
 
-function sunset(width: number, height: number): Painter {
+export function sunset(width: number, height: number): Painter {
   const horizon = height * 0.62;
   return (x, y) => {
     const sun = Math.hypot(x - width * 0.7, y - horizon * 0.8) < height * 0.12;
@@ -52,7 +52,7 @@ function sunset(width: number, height: number): Painter {
   };
 }
 
-function lakeshore(width: number, height: number): Painter {
+export function lakeshore(width: number, height: number): Painter {
   const shore = height * 0.55;
   return (x, y) => {
     const treeTop = height * 0.15;
@@ -72,7 +72,7 @@ function meadow(width: number, height: number): Painter {
   };
 }
 
-function city(width: number, height: number): Painter {
+export function city(width: number, height: number): Painter {
   const tops = Array.from({ length: 12 }, (_, i) => height * (0.3 + ((i * 53) % 17) / 40));
   return (x, y) => {
     const column = Math.floor((x / width) * tops.length);

@@ -47,3 +47,17 @@ export function functionSize(sizes: ReadonlyMap<string, FunctionSize>, name: str
   if (!size) throw new Error(`infra/lib/functions-table.sh has no row for ${name}`);
   return size;
 }
+
+/**
+ * The worker's runtime environment as deploy.sh sets it (WORKER_RUNTIME_ENV in
+ * infra/lib/functions-table.sh: WORKER_CONCURRENCY, the Node heap flags, the allocator's), read from
+ * the file, so a bench measures what is deployed, not a copy of it.
+ */
+export function workerRuntimeEnv(file = FUNCTIONS_TABLE_FILE): Record<string, string> {
+  const block = /WORKER_RUNTIME_ENV=\(([^)]*)\)/.exec(readFileSync(file, 'utf8'))?.[1];
+  if (block === undefined) throw new Error(`${file}: no WORKER_RUNTIME_ENV`);
+  const env: Record<string, string> = {};
+  for (const [, key, value] of block.matchAll(/'([A-Z][A-Z0-9_]*)=([^']*)'/g)) env[key!] = value!;
+  if (Object.keys(env).length === 0) throw new Error(`${file}: WORKER_RUNTIME_ENV sets nothing`);
+  return env;
+}

@@ -1,4 +1,4 @@
-export const SUITES = ['cold-start', 'exchange-load', 'exchange-abuse', 'offline-work', 'image-pipeline', 'dispatcher'] as const;
+export const SUITES = ['cold-start', 'exchange-load', 'exchange-abuse', 'offline-work', 'image-pipeline', 'worst-case-memory', 'dispatcher'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface BenchArgs {

@@ -49,11 +49,18 @@ readonly FAN_OUT_ACK_DEADLINE_SECONDS=120
 # The worker's (trigger topic) runtime settings, measured by the bench (docs/capacity.md): 32 lanes
 # keep its one vCPU busy while runs wait on Google; Node's heap caps and glibc's arena cap keep its
 # peak RSS near 180 MiB (about 500 MiB with Node's defaults, which size the heap from the host).
+# The allocator stays glibc's (nodejs24's image has no jemalloc to preload), capped at 2 arenas,
+# the setting libvips' authors advise with glibc, with a fixed mmap threshold of 1 MiB: glibc
+# otherwise raises it (up to 32 MiB) each time a large block is freed, so later image buffers come
+# from the arenas and stay resident as fragments; mapped, they go back to the kernel when freed.
+# Decoded pixels live outside the V8 heap and are bounded by the photo job's pixel budget. The bench reads these lines
+# (bench/capacity/deploy-settings.ts): worst-case-memory runs the worker with exactly them.
 # The same setting in infra/config.env wins.
 readonly WORKER_RUNTIME_ENV=(
   'WORKER_CONCURRENCY=32'
   'NODE_OPTIONS=--max-semi-space-size=8 --max-old-space-size=192'
   'MALLOC_ARENA_MAX=2'
+  'MALLOC_MMAP_THRESHOLD_=1048576'
 )
 
 # Prints the active rows, one per line, fields separated by single spaces.

@@ -8,6 +8,7 @@ import { createOAuthClient } from '../google/oauth-client';
 import { registeredJobs } from '../jobs/registered-jobs';
 import { createLogger } from '../logging/logger';
 import { LeaseStore } from '../offline/work/lease-store';
+import { applySharpSettings } from '../photos/sharp-settings';
 import { createWorkerHandler } from '../offline/work/worker-handler';
 import { createFirestore } from '../wiring/firestore';
 import { createVaultAtStart } from '../wiring/vault';
@@ -18,6 +19,7 @@ const firestore = loadFirestoreConfig(env);
 const worker = loadWorkerConfig(env);
 const logger = createLogger({ function: 'runOfflineWork' });
 const db = createFirestore(firestore);
+applySharpSettings();
 
 export const runOfflineWork = createWorkerHandler(
   {

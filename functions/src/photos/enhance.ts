@@ -1,5 +1,8 @@
-import sharp from 'sharp';
-import { detectImageFormat } from './image-format';
+import sharp, { type Sharp } from 'sharp';
+import type { WeightedBudget } from '../concurrency/weighted-budget';
+import { decodedPixelCost, type PhotoHeader } from './decoded-pixels';
+import { decodeHeic } from './heic-decoder';
+import { detectImageFormat, type SupportedImageFormat } from './image-format';
 import { PHOTO_LIMITS } from './limits';
 import { UnsupportedImageError } from './unsupported-image-error';
 
@@ -15,6 +18,11 @@ export interface EnhanceOptions {
    * (measured on a 12 MP photo), so off by default: the worker's CPU is the scarcer resource.
    */
   mozjpeg?: boolean;
+  /**
+   * The instance's budget of decoded pixels (decoded-pixels.ts says what a photo costs): the
+   * decode waits its turn in it, after the header is read. None: decodes are not limited.
+   */
+  pixelBudget?: WeightedBudget;
 }
 
 export interface EnhancedPhoto {
@@ -25,34 +33,74 @@ export interface EnhancedPhoto {
 }
 
 /**
- * Turns a phone photo into its enhanced JPEG: upright (EXIF orientation applied), contrast
- * stretched, mildly sharpened, no larger than 2048 on its long side, and free of every piece of
- * metadata (EXIF, GPS, XMP, ICC): sharp writes none unless asked to with keep/withMetadata.
- * Throws UnsupportedImageError for anything that is not a decodable JPEG, PNG or WebP.
+ * Turns a phone photo into its enhanced JPEG: upright (EXIF orientation, or HEIF's own rotation,
+ * applied), contrast stretched, mildly sharpened, no larger than 2048 on its long side, and free
+ * of every piece of metadata (EXIF, GPS, XMP, ICC): sharp writes none unless asked to with
+ * keep/withMetadata, and a HEIC reaches sharp as bare pixels. Throws UnsupportedImageError for
+ * anything that is not a decodable JPEG, PNG, WebP or HEIC.
  */
 export async function enhancePhoto(input: Buffer, options: EnhanceOptions = {}): Promise<EnhancedPhoto> {
-  if (detectImageFormat(input) === undefined) throw new UnsupportedImageError('unknown_format');
+  const format = detectImageFormat(input);
+  if (format === undefined) throw new UnsupportedImageError('unknown_format');
   const maxDimension = options.maxDimension ?? PHOTO_LIMITS.maxOutputDimension;
+  const maxInputPixels = options.maxInputPixels ?? PHOTO_LIMITS.maxInputPixels;
+  const header = await readHeader(input, format);
+  if (header.width * header.height > maxInputPixels) throw new UnsupportedImageError('too_many_pixels');
+  const decode = (): Promise<EnhancedPhoto> => decodeAndEnhance(input, format, { ...options, maxDimension, maxInputPixels });
+  return options.pixelBudget ? options.pixelBudget.use(decodedPixelCost(header, maxDimension), decode) : decode();
+}
+
+/** The size the header declares (the primary image's, for HEIF); nothing is decoded. */
+async function readHeader(input: Buffer, format: SupportedImageFormat): Promise<PhotoHeader> {
   try {
-    const { data, info } = await sharp(input, {
-      limitInputPixels: options.maxInputPixels ?? PHOTO_LIMITS.maxInputPixels,
-      // Truncated or damaged pixel data is refused rather than turned into a half-grey result.
-      failOn: 'error',
-      // Animated WebP: the first frame is the photo.
-      pages: 1,
-    })
-      .autoOrient()
-      .resize({ width: maxDimension, height: maxDimension, fit: 'inside', withoutEnlargement: true })
+    const { width, height } = await sharp(input, { limitInputPixels: false }).metadata();
+    if (!width || !height) throw new Error('the header declares no size');
+    return { format, width, height };
+  } catch (error) {
+    throw new UnsupportedImageError('corrupt', { cause: error });
+  }
+}
+
+type ResolvedOptions = EnhanceOptions & { maxDimension: number; maxInputPixels: number };
+
+async function decodeAndEnhance(input: Buffer, format: SupportedImageFormat, options: ResolvedOptions): Promise<EnhancedPhoto> {
+  try {
+    const { data, info } = await enhancement(await open(input, format, options), options).toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, format: 'jpeg' };
+  } catch (error) {
+    throw new UnsupportedImageError(isPixelLimitError(error) ? 'too_many_pixels' : 'corrupt', { cause: error });
+  }
+}
+
+async function open(input: Buffer, format: SupportedImageFormat, options: ResolvedOptions): Promise<Sharp> {
+  const common = {
+    limitInputPixels: options.maxInputPixels,
+    // Truncated or damaged pixel data is refused rather than turned into a half-grey result.
+    failOn: 'error',
+  } as const;
+  if (format === 'heic') {
+    // sharp's libvips cannot decode HEVC: libheif (WebAssembly, in a thread) does, upright, primary
+    // image only, already fitted into maxDimension there (the resize below has nothing left to do).
+    const { data, width, height, channels } = await decodeHeic(input, options.maxDimension);
+    return sharp(data, { ...common, raw: { width, height, channels } });
+  }
+  // Animated WebP: the first frame is the photo.
+  return sharp(input, { ...common, pages: 1 }).autoOrient();
+}
+
+/** The same operations for every format; bench/suites/image-pipeline.ts spells them out with sharp alone. */
+function enhancement(image: Sharp, options: ResolvedOptions): Sharp {
+  return (
+    image
+      // fastShrinkOnLoad: a JPEG is decoded at 1/2, 1/4 or 1/8 scale when the result allows it
+      // (decoded-pixels.ts has sharp's rule): a 48 MP photo costs a 12 MP decode.
+      .resize({ width: options.maxDimension, height: options.maxDimension, fit: 'inside', withoutEnlargement: true, fastShrinkOnLoad: true })
       .normalise()
       .sharpen({ sigma: 0.5 })
       // JPEG has no alpha: transparent PNG/WebP areas become white, not black.
       .flatten({ background: '#ffffff' })
       .jpeg({ quality: options.quality ?? PHOTO_LIMITS.jpegQuality, mozjpeg: options.mozjpeg ?? false })
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, format: 'jpeg' };
-  } catch (error) {
-    throw new UnsupportedImageError(isPixelLimitError(error) ? 'too_many_pixels' : 'corrupt', { cause: error });
-  }
+  );
 }
 
 function isPixelLimitError(error: unknown): boolean {

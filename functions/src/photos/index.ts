@@ -1,4 +1,6 @@
 export { enhancePhoto, type EnhanceOptions, type EnhancedPhoto } from './enhance';
-export { detectImageFormat, type SupportedImageFormat } from './image-format';
+export { decodedPixelCost, HEIC_PIXEL_WEIGHT, jpegShrinkOnLoad, type PhotoHeader } from './decoded-pixels';
+export { detectImageFormat, isHevcHeif, type SupportedImageFormat } from './image-format';
 export { PHOTO_LIMITS } from './limits';
+export { applySharpSettings, SHARP_SETTINGS } from './sharp-settings';
 export { UnsupportedImageError, isUnsupportedImageError, type UnsupportedImageReason } from './unsupported-image-error';

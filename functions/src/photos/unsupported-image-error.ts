@@ -16,7 +16,7 @@ export class UnsupportedImageError extends Error {
 }
 
 const MESSAGES: Readonly<Record<UnsupportedImageReason, string>> = {
-  unknown_format: 'The file is not a JPEG, PNG or WebP image.',
+  unknown_format: 'The file is not a JPEG, PNG, WebP or HEIC image.',
   corrupt: 'The image could not be decoded.',
   too_many_pixels: 'The image has more pixels than the enhancer accepts.',
 };

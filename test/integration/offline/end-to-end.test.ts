@@ -1,4 +1,7 @@
 import { Firestore } from '@google-cloud/firestore';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import type { PubSub } from '@google-cloud/pubsub';
 import { randomUUID } from 'node:crypto';
 import { waitUntil } from '../../../scripts/lib/ports';
@@ -95,5 +98,25 @@ describe('end to end through Pub/Sub push', () => {
     expect(shardRuns().slice(4).map((line) => (JSON.parse(line) as { dispatched: number }).dispatched)).toEqual([0, 0, 0, 0]);
     const batches = worker.logs.filter((line) => line.includes('Offline work batch finished')).map((line) => JSON.parse(line) as { done: number });
     expect(batches.reduce((sum, batch) => sum + batch.done, 0)).toBe(2);
+  });
+
+  it('enhances an iPhone HEIC (tiled grid, thumbnail, rotation, Exif with GPS) into a JPEG without metadata', async () => {
+    await signIn('e2e-cat');
+    const heic = readFileSync(join(__dirname, '..', '..', '..', 'sandbox', 'fixtures', 'photos', 'iphone-grid-rotated-gps.heic'));
+    // Named and typed as an app might upload it: the bytes, not these, decide how it is read.
+    const source = sandbox.drive.putFile('e2e-cat', { name: 'IMG_0042.HEIC', mimeType: 'image/heic', content: heic });
+
+    expect((await fetch(dispatcher.url, { method: 'POST' })).status).toBe(200);
+
+    const results = () => sandbox.drive.listFiles('e2e-cat', { includeContent: true }).filter((f) => f.appProperties?.derivedFrom === source.id);
+    await waitUntil(async () => results().length === 1, 'the enhanced HEIC', 60_000);
+    const [result] = results();
+    expect(result).toMatchObject({ name: 'IMG_0042-enhanced.jpg', mimeType: 'image/jpeg' });
+    const jpeg = result!.content!;
+    const meta = await sharp(jpeg).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 240, 360]);
+    expect([meta.exif, meta.xmp, meta.iptc, meta.icc]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(jpeg.includes(Buffer.from('Exif\0\0', 'latin1'))).toBe(false);
+    expect(sandbox.drive.listFiles('e2e-cat').find((f) => f.id === source.id)?.appProperties).toMatchObject({ enhancedId: result!.id });
   });
 });

@@ -1,4 +1,4 @@
-import { type ByteBudget, createByteBudget } from '../../concurrency/byte-budget';
+import { createWeightedBudget, type WeightedBudget } from '../../concurrency/weighted-budget';
 import { isDriveCallError } from '../../drive/drive-call';
 import type { Logger } from '../../logging/logger';
 import type { EnhanceOptions } from '../../photos/enhance';
@@ -21,6 +21,8 @@ export interface PhotoEnhancementOptions {
   maxSourceBytes?: number;
   /** Source bytes held at once by all runs of this job instance (one per worker instance). */
   maxSourceBytesInFlight?: number;
+  /** Decoded pixels held at once by all runs of this job instance (see photos/decoded-pixels.ts). */
+  maxDecodedPixelsInFlight?: number;
   enhance?: EnhanceOptions;
 }
 
@@ -31,11 +33,14 @@ export interface PhotoEnhancementOptions {
  */
 export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {}): OfflineJob {
   const pageSize = options.pageSize ?? 100;
+  // Both budgets are the instance's: every run of this job, for every message, shares them. A photo
+  // takes its source bytes for the download, then its decoded pixels for the decode (in that order).
+  const pixelBudget = createWeightedBudget(options.maxDecodedPixelsInFlight ?? PHOTO_LIMITS.maxDecodedPixelsInFlight);
   const settings: EnhanceOneSettings = {
     maxSourceBytes: options.maxSourceBytes ?? PHOTO_LIMITS.maxSourceBytes,
-    enhance: options.enhance ?? {},
+    enhance: { ...options.enhance, pixelBudget },
   };
-  const budget = createByteBudget(options.maxSourceBytesInFlight ?? PHOTO_LIMITS.maxSourceBytesInFlight);
+  const budget = createWeightedBudget(options.maxSourceBytesInFlight ?? PHOTO_LIMITS.maxSourceBytesInFlight);
   return {
     name: PHOTO_ENHANCEMENT_JOB,
     requiredScopes: [DRIVE_APPDATA_SCOPE],
@@ -52,7 +57,7 @@ class PhotoRun {
     private readonly context: OfflineJobContext,
     private readonly pageSize: number,
     private readonly settings: EnhanceOneSettings,
-    private readonly budget: ByteBudget,
+    private readonly budget: WeightedBudget,
   ) {
     this.logger = context.logger.child({ job: PHOTO_ENHANCEMENT_JOB, userId: context.user.id });
     this.cursor = readPhotoCursor(context.cursor);

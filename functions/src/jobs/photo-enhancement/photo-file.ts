@@ -23,7 +23,11 @@ export interface PhotoFile {
   appProperties?: Record<string, string> | null;
 }
 
-const IMAGE_TYPES = new Set(['image/jpeg', 'image/jpg', 'image/png', 'image/webp']);
+/**
+ * Which files are photos at all, from Drive's mime type (what the file is decoded as is decided
+ * from its bytes, photos/image-format.ts). HEIF covers HEIC and its sequences (bursts).
+ */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/jpg', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
 
 export type PhotoDecision =
   | { action: 'enhance'; fileId: string }

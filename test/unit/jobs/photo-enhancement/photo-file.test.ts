@@ -3,7 +3,7 @@ import { decideOnFile, enhancedFileName } from '../../../../functions/src/jobs/p
 const photo = { id: 'f1', name: 'a.jpg', mimeType: 'image/jpeg', size: '1000', trashed: false, appProperties: {} };
 
 describe('decideOnFile', () => {
-  it.each(['image/jpeg', 'image/png', 'image/webp'])('enhances a new %s', (mimeType) => {
+  it.each(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'])('enhances a new %s', (mimeType) => {
     expect(decideOnFile({ ...photo, mimeType })).toEqual({ action: 'enhance', fileId: 'f1' });
   });
 

@@ -1,10 +1,10 @@
-import { createByteBudget } from '../../../functions/src/concurrency/byte-budget';
+import { createWeightedBudget } from '../../../functions/src/concurrency/weighted-budget';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('createByteBudget', () => {
-  it('never holds more bytes at once than its capacity, so small tasks share and large ones take turns', async () => {
-    const budget = createByteBudget(100);
+describe('createWeightedBudget', () => {
+  it('never holds more weight at once than its capacity, so small tasks share and large ones take turns', async () => {
+    const budget = createWeightedBudget(100);
     let held = 0;
     let peak = 0;
     const task = (bytes: number) =>
@@ -21,7 +21,7 @@ describe('createByteBudget', () => {
   });
 
   it('runs a task larger than the whole budget alone instead of never', async () => {
-    const budget = createByteBudget(10);
+    const budget = createWeightedBudget(10);
     const events: string[] = [];
     const big = budget.use(1_000, async () => {
       events.push('big start');
@@ -34,7 +34,7 @@ describe('createByteBudget', () => {
   });
 
   it('serves waiters in arrival order: a large task is not starved by later small ones', async () => {
-    const budget = createByteBudget(10);
+    const budget = createWeightedBudget(10);
     const order: string[] = [];
     const first = budget.use(6, async () => {
       await tick();
@@ -46,8 +46,8 @@ describe('createByteBudget', () => {
     expect(order).toEqual(['first', 'large', 'small']);
   });
 
-  it('releases the bytes of a task that throws', async () => {
-    const budget = createByteBudget(5);
+  it('releases the weight of a task that throws', async () => {
+    const budget = createWeightedBudget(5);
     await expect(budget.use(5, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(budget.use(5, async () => 'ran')).resolves.toBe('ran');
   });

@@ -1,0 +1,43 @@
+/**
+ * A limit on the total weight of the tasks running at once (a weighted semaphore), in whatever
+ * unit the holder counts: the photo job keeps one of source bytes (what a download holds) and one
+ * of decoded pixels (what a decode holds), each shared by every run on the instance. Many light
+ * tasks run side by side while heavy ones take turns, so memory stays bounded whatever
+ * WORKER_CONCURRENCY is. A task heavier than the whole budget runs alone, never refused. Waiting
+ * tasks start in arrival order, so a heavy task is never starved by a stream of light ones.
+ *
+ * Holding one budget while waiting for another is safe as long as every holder takes them in the
+ * same order (the photo job: bytes, then pixels).
+ */
+export interface WeightedBudget {
+  use<T>(weight: number, task: () => Promise<T>): Promise<T>;
+  /** Weight held right now (for logs and tests). */
+  inUse(): number;
+}
+
+export function createWeightedBudget(capacity: number): WeightedBudget {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive whole number');
+  let held = 0;
+  const waiting: { weight: number; start: () => void }[] = [];
+  const startWaiters = (): void => {
+    while (waiting.length > 0 && held + waiting[0]!.weight <= capacity) {
+      const next = waiting.shift()!;
+      held += next.weight;
+      next.start();
+    }
+  };
+  return {
+    async use(weight, task) {
+      const clamped = Math.min(capacity, Math.max(0, Math.ceil(weight)));
+      if (waiting.length === 0 && held + clamped <= capacity) held += clamped;
+      else await new Promise<void>((start) => waiting.push({ weight: clamped, start }));
+      try {
+        return await task();
+      } finally {
+        held -= clamped;
+        startWaiters();
+      }
+    },
+    inUse: () => held,
+  };
+}

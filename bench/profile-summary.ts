@@ -60,23 +60,33 @@ function selfTimes(profile: CpuProfile): Map<number, number> {
 function shortUrl(url: string): string {
   const at = url.lastIndexOf('node_modules/');
   if (at >= 0) return url.slice(at + 'node_modules/'.length);
-  const lib = url.indexOf('/functions/lib/');
-  if (lib >= 0) return url.slice(lib + 1);
+  for (const root of ['/functions/lib/', '/.local/bench-build/']) {
+    const at = url.indexOf(root);
+    if (at >= 0) return url.slice(at + 1);
+  }
   return url.replace(/^file:\/\//, '');
 }
 
 /**
  * The frame a node's time is charged to for its component: V8 builtins and native calls
  * (`writeFileUtf8`, `parse`, `registerDestroyHook`) have no script, so they count for the nearest
- * caller that has one (JSON excepted, which is a component of its own).
+ * caller that has one (JSON excepted, which is a component of its own); and everything the bench's
+ * instruments call counts for them.
  */
 function attributedFrames(profile: CpuProfile): Map<number, CallFrame> {
   const parent = new Map<number, ProfileNode>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
   const attributed = new Map<number, CallFrame>();
+  const instrumented = (id: number): CallFrame | undefined => {
+    for (let up = parent.get(id); up; up = parent.get(up.id)) if (componentOf(up.callFrame) === 'bench instruments') return up.callFrame;
+    return undefined;
+  };
   for (const node of profile.nodes) {
     let frame = node.callFrame;
-    if (frame.url === '' && !frame.functionName.startsWith('(') && componentOf(frame) !== 'JSON') {
+    // Whatever the bench's own instruments call (fs, JSON) is theirs, not the product's.
+    const instrument = componentOf(frame) === 'bench instruments' ? undefined : instrumented(node.id);
+    if (instrument) frame = instrument;
+    else if (frame.url === '' && !frame.functionName.startsWith('(') && componentOf(frame) !== 'JSON') {
       for (let up = parent.get(node.id); up; up = parent.get(up.id)) {
         if (up.callFrame.url !== '') {
           frame = up.callFrame;

@@ -37,7 +37,27 @@ describe('summarise', () => {
     expect(text).toMatch(/0\.00 s busy \(40%\), 2\.00 ms per user-run over 2 users/);
     expect(text).toMatch(/\| bench instruments \| 3 \| 1\.50 \| 75\.0% \|/);
     expect(text).toMatch(/\| JSON \| 1 \| 0\.50 \| 25\.0% \|/);
-    expect(text).toContain('`writeFileUtf8 (from flush /x/.local/bench-build/instrument/event-loop-meter.js:14)`');
+    expect(text).toContain('`writeFileUtf8 (from flush .local/bench-build/instrument/event-loop-meter.js:14)`');
     expect(text).not.toMatch(/\| idle/);
+  });
+
+  it("charges to the bench's instruments what they call through Node's own modules", () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 5] },
+        { id: 2, callFrame: frame('flush', 'file:///x/.local/bench-build/instrument/firestore-op-counter.js'), children: [3] },
+        { id: 3, callFrame: frame('renameSync', 'node:fs', 1071), children: [4] },
+        { id: 4, callFrame: frame('rename') },
+        { id: 5, callFrame: frame('writeSync', 'node:fs'), children: [6] },
+        { id: 6, callFrame: frame('writeString') },
+      ],
+      startTime: 0,
+      endTime: 4_000,
+      samples: [4, 4, 4, 6],
+      timeDeltas: [1000, 1000, 1000, 1000],
+    };
+    const text = summarise(profile);
+    expect(text).toMatch(/\| bench instruments \| 3 \| 75\.0% \|/);
+    expect(text).toMatch(/\| other Node internals \| 1 \| 25\.0% \|/);
   });
 });

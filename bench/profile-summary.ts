@@ -70,20 +70,24 @@ function shortUrl(url: string): string {
 /**
  * The frame a node's time is charged to for its component: V8 builtins and native calls
  * (`writeFileUtf8`, `parse`, `registerDestroyHook`) have no script, so they count for the nearest
- * caller that has one (JSON excepted, which is a component of its own); and everything the bench's
- * instruments call counts for them.
+ * caller that has one (JSON excepted, which is a component of its own); and what the bench's
+ * instruments call through Node's own modules counts for them.
  */
 function attributedFrames(profile: CpuProfile): Map<number, CallFrame> {
   const parent = new Map<number, ProfileNode>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
   const attributed = new Map<number, CallFrame>();
   const instrumented = (id: number): CallFrame | undefined => {
-    for (let up = parent.get(id); up; up = parent.get(up.id)) if (componentOf(up.callFrame) === 'bench instruments') return up.callFrame;
+    for (let up = parent.get(id); up; up = parent.get(up.id)) {
+      if (componentOf(up.callFrame) === 'bench instruments') return up.callFrame;
+      // A package or product frame in between: the work is its own (the op counter wraps Firestore's RPCs).
+      if (up.callFrame.url !== '' && !up.callFrame.url.startsWith('node:')) return undefined;
+    }
     return undefined;
   };
   for (const node of profile.nodes) {
     let frame = node.callFrame;
-    // Whatever the bench's own instruments call (fs, JSON) is theirs, not the product's.
+    // What the bench's own instruments call through Node (fs, JSON) is theirs, not the product's.
     const instrument = componentOf(frame) === 'bench instruments' ? undefined : instrumented(node.id);
     if (instrument) frame = instrument;
     else if (frame.url === '' && !frame.functionName.startsWith('(') && componentOf(frame) !== 'JSON') {

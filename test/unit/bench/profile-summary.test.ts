@@ -44,20 +44,25 @@ describe('summarise', () => {
   it("charges to the bench's instruments what they call through Node's own modules", () => {
     const profile = {
       nodes: [
-        { id: 1, callFrame: frame('(root)'), children: [2, 5] },
+        { id: 1, callFrame: frame('(root)'), children: [2, 5, 7] },
         { id: 2, callFrame: frame('flush', 'file:///x/.local/bench-build/instrument/firestore-op-counter.js'), children: [3] },
         { id: 3, callFrame: frame('renameSync', 'node:fs', 1071), children: [4] },
         { id: 4, callFrame: frame('rename') },
         { id: 5, callFrame: frame('writeSync', 'node:fs'), children: [6] },
         { id: 6, callFrame: frame('writeString') },
+        // The op counter wraps Firestore#request: Firestore's work under it stays Firestore's.
+        { id: 7, callFrame: frame('countedRequest', 'file:///x/.local/bench-build/instrument/firestore-op-counter.js'), children: [8] },
+        { id: 8, callFrame: frame('request', 'file:///x/node_modules/@google-cloud/firestore/build/src/index.js'), children: [9] },
+        { id: 9, callFrame: frame('internalModuleStat') },
       ],
       startTime: 0,
-      endTime: 4_000,
-      samples: [4, 4, 4, 6],
-      timeDeltas: [1000, 1000, 1000, 1000],
+      endTime: 5_000,
+      samples: [4, 4, 4, 6, 9],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000],
     };
     const text = summarise(profile);
-    expect(text).toMatch(/\| bench instruments \| 3 \| 75\.0% \|/);
-    expect(text).toMatch(/\| other Node internals \| 1 \| 25\.0% \|/);
+    expect(text).toMatch(/\| bench instruments \| 3 \| 60\.0% \|/);
+    expect(text).toMatch(/\| other Node internals \| 1 \| 20\.0% \|/);
+    expect(text).toMatch(/\| Firestore client and gRPC \| 1 \| 20\.0% \|/);
   });
 });

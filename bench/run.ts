@@ -47,7 +47,7 @@ async function main(): Promise<number> {
       log(`${name}: starting`);
       const sandbox = await startTestSandbox();
       try {
-        reports.push(await RUNNERS[name]({ quick: args.quick, sandbox, log: (line) => log(`${name}: ${line}`) }));
+        reports.push(await RUNNERS[name]({ quick: args.quick, cpuProfileDir: args.cpuProfileDir, sandbox, log: (line) => log(`${name}: ${line}`) }));
       } catch (error) {
         failures[name] = error instanceof Error ? error.message : String(error);
         log(`${name}: FAILED: ${failures[name]}`);

@@ -53,11 +53,15 @@ export function functionSize(sizes: ReadonlyMap<string, FunctionSize>, name: str
  * infra/lib/functions-table.sh: WORKER_CONCURRENCY, the Node heap flags, the allocator's), read from
  * the file, so a bench measures what is deployed, not a copy of it.
  */
-export function workerRuntimeEnv(file = FUNCTIONS_TABLE_FILE): Record<string, string> {
+export function workerRuntimeEnv(file = FUNCTIONS_TABLE_FILE): Readonly<Record<string, string>> {
   const block = /WORKER_RUNTIME_ENV=\(([^)]*)\)/.exec(readFileSync(file, 'utf8'))?.[1];
   if (block === undefined) throw new Error(`${file}: no WORKER_RUNTIME_ENV`);
   const env: Record<string, string> = {};
-  for (const [, key, value] of block.matchAll(/'([A-Z][A-Z0-9_]*)=([^']*)'/g)) env[key!] = value!;
-  if (Object.keys(env).length === 0) throw new Error(`${file}: WORKER_RUNTIME_ENV sets nothing`);
+  for (const [, pair] of block.matchAll(/'([^']*)'/g)) {
+    const at = pair!.indexOf('=');
+    if (at <= 0) throw new Error(`${file}: WORKER_RUNTIME_ENV entry ${pair} is not KEY=VALUE`);
+    env[pair!.slice(0, at)] = pair!.slice(at + 1);
+  }
+  if (Object.keys(env).length === 0) throw new Error(`${file}: WORKER_RUNTIME_ENV is empty`);
   return env;
 }

@@ -11,9 +11,13 @@
  * every field it sets, the fields it deletes), so the bench can tell a claim from a lease from a
  * finish, and the capacity model can count the index entries each one moves.
  * The totals go to the file named by BENCH_FIRESTORE_COUNTS_FILE as JSON, every 200 ms while they
- * change (replacing it whole), so they survive the process being stopped with a signal.
+ * change (replacing it whole), so they survive the process being stopped with a signal. Those
+ * writes are asynchronous (on libuv's threads): synchronous ones blocked the measured process's
+ * JavaScript thread for the file system's whole latency, which on a busy shared disk was about a
+ * tenth of the worker's round (bench/README.md, the profile before and after).
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { Firestore } from '@google-cloud/firestore';
 
 /** Documents written alike: same field mask, same deleted fields. */
@@ -142,15 +146,31 @@ function describe(path: string, value: ProtoValue, into: Record<string, string>)
 }
 
 let written = '';
+let writing = false;
+/** Written aside and renamed into place, so a reader never sees a half-written file. */
 function flush(): void {
   const snapshot = JSON.stringify(counts);
-  if (snapshot === written) return;
-  // Written aside and renamed into place, so a reader never sees a half-written file.
-  writeFileSync(`${outFile!}.tmp`, snapshot);
-  renameSync(`${outFile!}.tmp`, outFile!);
-  written = snapshot;
+  if (snapshot === written || writing) return;
+  writing = true;
+  writeFile(`${outFile!}.tmp`, snapshot)
+    .then(() => rename(`${outFile!}.tmp`, outFile!))
+    .then(() => {
+      written = snapshot;
+    })
+    .catch((error: unknown) => process.stderr.write(`firestore op counter: ${String(error)}\n`))
+    .finally(() => {
+      writing = false;
+    });
 }
 
-flush();
+/** At exit nothing asynchronous runs any more: the last totals are written synchronously. */
+function flushNow(): void {
+  const snapshot = JSON.stringify(counts);
+  if (snapshot === written) return;
+  writeFileSync(`${outFile!}.exit`, snapshot);
+  renameSync(`${outFile!}.exit`, outFile!);
+}
+
+writeFileSync(outFile!, JSON.stringify(counts));
 setInterval(flush, 200).unref();
-process.on('exit', flush);
+process.on('exit', flushNow);

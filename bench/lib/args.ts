@@ -5,21 +5,26 @@ export interface BenchArgs {
   quick: boolean;
   suites: SuiteName[];
   out: string | undefined;
+  /** `--cpu-prof=DIR`: a CPU profile of the worker during the offline-work round with deploy settings. */
+  cpuProfileDir: string | undefined;
 }
 
 export const USAGE = `npm run bench -- [--quick] [--only=${SUITES.join(',')}] [--out=FILE]
   --quick   fewer samples and smaller loads: a smoke run in about 3 minutes (numbers indicative only)
   --only    run just these suites (comma-separated)
-  --out     where to write the JSON results (default bench/results/latest.json)`;
+  --out     where to write the JSON results (default bench/results/latest.json)
+  --cpu-prof=DIR  write a V8 CPU profile of the worker's first timed offline-work round to DIR
+            (then: node --import tsx bench/profile-summary.ts DIR/*.cpuprofile)`;
 
 export class UsageError extends Error {}
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { quick: false, suites: [...SUITES], out: undefined };
+  const args: BenchArgs = { quick: false, suites: [...SUITES], out: undefined, cpuProfileDir: undefined };
   for (const arg of argv) {
     if (arg === '--quick') args.quick = true;
     else if (arg.startsWith('--only=')) args.suites = parseSuites(arg.slice('--only='.length));
     else if (arg.startsWith('--out=')) args.out = arg.slice('--out='.length);
+    else if (arg.startsWith('--cpu-prof=')) args.cpuProfileDir = arg.slice('--cpu-prof='.length);
     else throw new UsageError(`unknown argument ${arg}`);
   }
   return args;

@@ -7,4 +7,6 @@ export interface BenchContext {
   /** Sandbox Google, in this process, knowing the test OAuth client. */
   sandbox: SandboxGoogle;
   log(line: string): void;
+  /** `--cpu-prof=DIR`: where the offline-work suite writes the worker's CPU profile. */
+  cpuProfileDir?: string | undefined;
 }

@@ -13,6 +13,7 @@ export const BENCH_MODULES = {
   minimalPipeline: join(BUILD_DIR, 'functions', 'minimal-pipeline.js'),
   firestoreOpCounter: join(BUILD_DIR, 'instrument', 'firestore-op-counter.js'),
   eventLoopMeter: join(BUILD_DIR, 'instrument', 'event-loop-meter.js'),
+  cpuProfiler: join(BUILD_DIR, 'instrument', 'cpu-profiler.js'),
 } as const;
 
 /**

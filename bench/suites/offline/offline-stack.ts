@@ -2,6 +2,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { freePort } from '../../../scripts/lib/ports';
 import type { SandboxGoogle } from '../../../sandbox/src/server';
 import { BatchLog } from '../../lib/batch-log';
+import { type CpuProfiler, cpuProfiler } from '../../lib/cpu-profile';
 import { benchFunctionEnv } from '../../lib/function-env';
 import { type SpawnedFunction, startServingFunction } from '../../lib/function-process';
 import { type EventLoopMeter, eventLoopMeter } from '../../lib/event-loop';
@@ -26,6 +27,10 @@ export interface OfflineStackOptions {
   countFirestoreOps?: boolean;
   /** Base URL Pub/Sub pushes to, given the worker's port (default: the worker itself), e.g. a counting proxy. */
   pushEndpoint?: (workerPort: number) => Promise<string>;
+  /** Settings only the first worker gets, on top of `env` (e.g. deploy.sh's runtime settings). */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** Load the CPU profiler into every worker started, writing here (see `profileWorker`). */
+  cpuProfileDir?: string | undefined;
 }
 
 export interface OfflineStack {
@@ -50,6 +55,8 @@ export interface OfflineStack {
   dispatch(): Promise<number>;
   /** Stops the worker (SIGTERM) and starts it again on the same port with these extra settings. */
   restartWorker(extraEnv?: NodeJS.ProcessEnv): Promise<void>;
+  /** Runs `work` with the running worker's CPU profiled (when started with `cpuProfileDir`; else just runs it). */
+  profileWorker<T>(work: () => Promise<T>): Promise<T>;
   /** SIGKILL: the worker dies mid-work, as a crashed instance does; leases and messages are left behind. */
   killWorker(): void;
   stop(): Promise<void>;
@@ -74,6 +81,7 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
   let worker: SpawnedFunction | undefined;
   let workerOps = counter();
   let workerLoop: EventLoopMeter | undefined;
+  const profiler: CpuProfiler | undefined = options.cpuProfileDir === undefined ? undefined : cpuProfiler(options.cpuProfileDir);
 
   const startWorker = async (extraEnv: NodeJS.ProcessEnv): Promise<void> => {
     workerOps = counter();
@@ -81,8 +89,8 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
     worker = await startServingFunction({
       target: 'runOfflineWork',
       port: workerPort,
-      env: { ...env, ...extraEnv, ...workerOps.env, ...workerLoop?.env },
-      nodeArgs: [...workerOps.nodeArgs, ...(workerLoop?.nodeArgs ?? [])],
+      env: { ...env, ...extraEnv, ...workerOps.env, ...workerLoop?.env, ...profiler?.env },
+      nodeArgs: [...workerOps.nodeArgs, ...(workerLoop?.nodeArgs ?? []), ...(profiler?.nodeArgs ?? [])],
       onOutput: (line) => {
         batches.onLine(line);
         output('runOfflineWork')(line);
@@ -111,7 +119,7 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
       onOutput: output('dispatchOfflineWork'),
     });
     started.push(dispatcher);
-    await startWorker({});
+    await startWorker(options.workerEnv ?? {});
     const [created] = await pubsub.createTopic(topic);
     const pushBase = options.pushEndpoint ? await options.pushEndpoint(workerPort) : `http://127.0.0.1:${workerPort}`;
     await created.createSubscription(`${topic}-push`, {
@@ -140,6 +148,9 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
       async restartWorker(extraEnv = {}) {
         await worker?.proc.stop();
         await startWorker(extraEnv);
+      },
+      profileWorker(work) {
+        return profiler ? profiler.around(worker!.proc.child.pid ?? -1, work) : work();
       },
       killWorker() {
         const pid = worker?.proc.child.pid;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { flagValue, isGcloud, parseDryRunOutput } from '../../../infra/check/dry-run-output';
 import { deployedFunctions } from '../../../infra/check/iam-grants';
 import { REPO_ROOT, runInfraScript } from '../../../infra/check/run-script';
-import { PROPOSED_WORKER_RUNTIME_ENV } from '../../../bench/suites/offline/worker-runtime';
+import { workerRuntimeEnv } from '../../../bench/capacity/deploy-settings';
 import { dryRun, EXAMPLE_CONFIG } from './dry-runs';
 
 /** deploy.sh's behaviour around its inputs: the config file, flags, secrets and entry files. */
@@ -87,7 +87,8 @@ describe('deploy.sh --dry-run', () => {
   it("gives the worker the bench's runtime settings and WORKER_CONCURRENCY, and no other function Node flags", async () => {
     const run = await dryRun('deploy.sh');
     const worker = envVarsOf(run.stdout, 'runOfflineWork');
-    for (const [key, value] of Object.entries(PROPOSED_WORKER_RUNTIME_ENV)) expect([key, worker.get(key)]).toEqual([key, value]);
+    expect(Object.keys(workerRuntimeEnv()).sort()).toEqual(['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'NODE_OPTIONS', 'WORKER_CONCURRENCY']);
+    for (const [key, value] of Object.entries(workerRuntimeEnv())) expect([key, worker.get(key)]).toEqual([key, value]);
     expect(worker.get('WORKER_CONCURRENCY')).toBe('32');
     for (const other of ['exchangeAuthCode', 'dispatchOfflineWork', 'disconnect']) {
       const env = envVarsOf(run.stdout, other);

@@ -1,8 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseCapacityArgs, UsageError } from '../../../bench/capacity/args';
-import { functionSizes, workerRuntimeEnv } from '../../../bench/capacity/deploy-settings';
+import { functionSizes } from '../../../bench/capacity/deploy-settings';
 import { loadLimits } from '../../../bench/capacity/limits';
 
 describe('parseCapacityArgs', () => {
@@ -31,16 +28,6 @@ describe('the deploy the model reads', () => {
     expect(sizes.get('runOfflineWork')).toMatchObject({ memoryGiB: 1, vcpu: 1, timeoutSeconds: 540, maxInstancesSetting: 'WORKER_MAX_INSTANCES' });
     expect(sizes.get('dispatchOfflineWork')).toMatchObject({ maxInstancesSetting: 'DISPATCHER_MAX_INSTANCES' });
     expect(sizes.get('exchangeAuthCode')).toMatchObject({ memoryGiB: 0.5, maxInstancesSetting: undefined });
-  });
-
-  it("reads the worker's runtime environment from deploy.sh's WORKER_RUNTIME_ENV, values with spaces whole", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'table-'));
-    const file = join(dir, 'functions-table.sh');
-    writeFileSync(file, "readonly WORKER_RUNTIME_ENV=(\n  'A_B=1'\n  'NODE_OPTIONS=--x=1 --y=2'\n)\n");
-    expect(workerRuntimeEnv(file)).toEqual({ A_B: '1', NODE_OPTIONS: '--x=1 --y=2' });
-    writeFileSync(file, 'nothing here\n');
-    expect(() => workerRuntimeEnv(file)).toThrow(/no WORKER_RUNTIME_ENV/);
-    expect(Object.keys(workerRuntimeEnv())).toEqual(expect.arrayContaining(['WORKER_CONCURRENCY', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX']));
   });
 
   it('cites every limit and price it checks against, with a quote and the date read', () => {

@@ -46,7 +46,7 @@ main() {
   cd "$REPO_ROOT"
   load_config
   validate_function_table
-  if is_dry_run; then require_tools jq; else require_tools gcloud jq curl npm cmp head; fi
+  if is_dry_run; then require_tools jq; else require_tools gcloud jq curl npm cmp head base64 tr; fi
   check_entry_files
   check_client_secret_file
   require_gcloud_account

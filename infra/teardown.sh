@@ -44,6 +44,15 @@ delete_schedule() {
     gcloud scheduler jobs delete "$job" --location="$REGION" --project="$PROJECT" --quiet
 }
 
+# The webhook's push subscription is ours, not Eventarc's: it goes before its function.
+delete_push_subscription() {
+  [[ $FN_ACCESS == push ]] || return 0
+  local subscription
+  subscription=$(push_subscription_name)
+  delete_if_present gcloud pubsub subscriptions describe "$subscription" --project="$PROJECT" -- \
+    gcloud pubsub subscriptions delete "$subscription" --project="$PROJECT" --quiet
+}
+
 # Eventarc deletes the function's trigger and push subscription with it.
 delete_function() {
   delete_if_present gcloud functions describe "$FN_NAME" --gen2 --region="$REGION" --project="$PROJECT" -- \
@@ -75,6 +84,7 @@ delete_function_accounts() {
   case $FN_ACCESS in
     scheduler) delete_account "$(scheduler_account_id)" ;;
     eventarc) delete_account "$(trigger_account_id)" ;;
+    push) delete_account "$(push_account_id)" ;;
   esac
   if function_needs fan-out; then delete_account "$(push_account_id)"; fi
 }
@@ -102,6 +112,7 @@ main() {
 
   section "Scheduler jobs and functions"
   for_each_function delete_schedule
+  for_each_function delete_push_subscription
   for_each_function delete_function
 
   section "Project-level grants"
@@ -110,19 +121,23 @@ main() {
   remove_project_role "serviceAccount:$(builder_email)" roles/storage.objectAdmin
 
   section "Pub/Sub"
-  local topic subscription
-  for subscription in "$(dead_letter_subscription_name)" "$(cfg DISPATCH_TOPIC)-push"; do
-    delete_if_present gcloud pubsub subscriptions describe "$subscription" --project="$PROJECT" -- \
-      gcloud pubsub subscriptions delete "$subscription" --project="$PROJECT" --quiet
+  local topic key
+  for key in DEAD_LETTER_TOPIC USER_EVENTS_DEAD_LETTER_TOPIC; do
+    delete_if_present gcloud pubsub subscriptions describe "$(dead_letter_subscription_name "$key")" --project="$PROJECT" -- \
+      gcloud pubsub subscriptions delete "$(dead_letter_subscription_name "$key")" --project="$PROJECT" --quiet
   done
-  for topic in "$(cfg OFFLINE_WORK_TOPIC)" "$(cfg DISPATCH_TOPIC)" "$(cfg DEAD_LETTER_TOPIC)"; do
+  delete_if_present gcloud pubsub subscriptions describe "$(cfg DISPATCH_TOPIC)-push" --project="$PROJECT" -- \
+    gcloud pubsub subscriptions delete "$(cfg DISPATCH_TOPIC)-push" --project="$PROJECT" --quiet
+  # An empty USER_EVENTS_TOPIC (events off) names nothing to delete, hence unquoted.
+  # shellcheck disable=SC2046
+  for topic in "$(cfg OFFLINE_WORK_TOPIC)" "$(cfg DISPATCH_TOPIC)" "$(cfg DEAD_LETTER_TOPIC)" $(cfg USER_EVENTS_TOPIC) "$(cfg USER_EVENTS_DEAD_LETTER_TOPIC)"; do
     delete_if_present gcloud pubsub topics describe "$topic" --project="$PROJECT" -- \
       gcloud pubsub topics delete "$topic" --project="$PROJECT" --quiet
   done
 
   section "Secrets"
   local secret
-  for secret in "$(cfg CLIENT_SECRET_NAME)" "$(cfg TOKEN_KEY_SECRET_NAME)"; do
+  for secret in "$(cfg CLIENT_SECRET_NAME)" "$(cfg TOKEN_KEY_SECRET_NAME)" "$(cfg USER_EVENTS_WEBHOOK_SECRET_NAME)"; do
     delete_if_present gcloud secrets describe "$secret" --project="$PROJECT" -- \
       gcloud secrets delete "$secret" --project="$PROJECT" --quiet
   done

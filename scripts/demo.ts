@@ -2,13 +2,16 @@
  * `npm run demo [-- --users N]`: the whole story with N sandbox users (default 3). Uses the running
  * local stack, or starts one (and stops it at the end). Each user signs in, the app's code is
  * exchanged, sample photos land in their Drive app data folder, and after the scheduler's tick
- * the backend has enhanced them while the users were away. Ctrl-C stops what it started.
+ * the backend has enhanced them while the users were away; the last one disconnects. The
+ * lifecycle events all that caused are printed as a subscriber of the events topic gets them.
+ * Ctrl-C stops what it started.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exchange, isUp, listFiles, mintCode, putPhoto, readUser, type DriveFileView } from './lib/demo-clients';
-import { LOCAL_PROJECT } from './lib/local-env';
-import { type LocalStack, startLocalStack } from './lib/local-stack';
+import { disconnect, exchange, isUp, listFiles, mintCode, mintIdToken, putPhoto, readUser, type DriveFileView } from './lib/demo-clients';
+import { type DemoEventListener, describeEvent, listenForEvents } from './lib/demo-events';
+import { LOCAL_EVENTS_TOPIC, LOCAL_PROJECT } from './lib/local-env';
+import { type LocalStack, localPubSub, startLocalStack } from './lib/local-stack';
 import { waitUntil } from './lib/ports';
 import { atShutdown, exitAfterStopping, shutdownOnSignals } from './lib/shutdown';
 import { functionUrl, readStackLayout, REPO_ROOT } from './lib/stack-layout';
@@ -44,8 +47,11 @@ async function main(): Promise<void> {
     started = await startLocalStack(layout, { scheduleSeconds: SCHEDULE_SECONDS, log: () => {} });
     atShutdown(() => started?.stop());
   }
+  const pubsub = localPubSub(layout);
+  const run = Date.now().toString(36);
+  let listener: DemoEventListener | undefined;
   try {
-    const run = Date.now().toString(36);
+    listener = await listenForEvents(pubsub, LOCAL_EVENTS_TOPIC, `demo-events-${run}`);
     const users = NAMES.slice(0, count).map((name, i) => ({ sub: `demo-${run}-${i + 1}`, name, email: `${name.toLowerCase()}@example.com` }));
 
     console.log(`\n1. ${count} users sign in with Google; the app POSTs each serverAuthCode to exchangeAuthCode`);
@@ -85,8 +91,26 @@ async function main(): Promise<void> {
         console.log(`     ${file.name.padEnd(36)} ${note}`);
       }
     }
+
+    const leaving = users.at(-1)!;
+    console.log(`\n5. ${leaving.name} disconnects in the app: POST disconnect with the user's ID token`);
+    const gone = await disconnect(functionUrl(layout, 'disconnect'), await mintIdToken(sandboxUrl, leaving.sub));
+    console.log(`   ${leaving.name.padEnd(8)} -> ${gone.status} ${JSON.stringify(gone.body)}`);
+
+    if (listener) {
+      const { events } = listener;
+      console.log(`\n6. The lifecycle events this caused, as a subscriber of the Pub/Sub topic ${LOCAL_EVENTS_TOPIC} got them`);
+      await waitUntil(async () => events.length >= count + 1, 'the lifecycle events', 15_000).catch(() => undefined);
+      const ours = events.filter((event) => users.some((user) => user.sub === event.subject));
+      for (const event of ours.sort((a, b) => a.subject.localeCompare(b.subject) || a.data.sequence - b.data.sequence)) console.log(`   ${describeEvent(event)}`);
+      console.log('   (CloudEvents 1.0 JSON; docs/events.md shows one whole, and how to verify the signed webhook)');
+    } else {
+      console.log(`\n6. (The running stack has no ${LOCAL_EVENTS_TOPIC} topic: restart npm start to see lifecycle events.)`);
+    }
     console.log('\nRun it again any time; each run uses new users.');
   } finally {
+    await listener?.close();
+    await pubsub.close();
     await started?.stop();
   }
 }

@@ -7,7 +7,7 @@
 import { LOCAL_PROJECT } from './lib/local-env';
 import { startLocalStack } from './lib/local-stack';
 import { atShutdown, exitAfterStopping, say, shutdownOnSignals } from './lib/shutdown';
-import { functionUrl, LOCAL_FUNCTIONS, readStackLayout } from './lib/stack-layout';
+import { functionUrl, readStackLayout } from './lib/stack-layout';
 import { printWalkthrough } from './lib/walkthrough';
 
 async function main(): Promise<void> {
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     dispatcherUrl: functionUrl(layout, 'dispatchOfflineWork'),
     workerUrl: functionUrl(layout, 'runOfflineWork'),
     others: Object.fromEntries(
-      LOCAL_FUNCTIONS.filter((name) => !['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork'].includes(name)).map((name) => [name, functionUrl(layout, name)]),
+      stack.functions.filter((name) => !['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork'].includes(name)).map((name) => [name, functionUrl(layout, name)]),
     ),
     projectId: LOCAL_PROJECT,
     scheduleSeconds,

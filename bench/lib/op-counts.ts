@@ -35,3 +35,21 @@ export function noOpCounter(): OpCounter {
     read: () => Promise.reject(new Error('Firestore ops are not counted in this run')),
   };
 }
+
+/** What happened between two readings of one counter. */
+export function opCountsBetween(before: FirestoreOpCounts, after: FirestoreOpCounts): FirestoreOpCounts {
+  const minus = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.entries(a).map(([key, value]) => [key, value - (b[key] ?? 0)]).filter(([, value]) => value !== 0));
+  const writeShapes = Object.fromEntries(
+    Object.entries(after.writeShapes)
+      .map(([key, shape]) => [key, { ...shape, count: shape.count - (before.writeShapes[key]?.count ?? 0) }] as const)
+      .filter(([, shape]) => shape.count > 0),
+  );
+  return {
+    reads: after.reads - before.reads,
+    writes: after.writes - before.writes,
+    rpcs: minus(after.rpcs, before.rpcs),
+    readsByMethod: minus(after.readsByMethod, before.readsByMethod),
+    writeShapes,
+  };
+}

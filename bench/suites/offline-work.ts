@@ -5,11 +5,17 @@ import { fileKeySource } from '../../functions/src/tokens/file-key-source';
 import { createTokenVault } from '../../functions/src/tokens/vault';
 import { testPhoto } from '../../test/support/images';
 import { TEST_CLIENT } from '../../test/support/sandbox';
+import type { CapacityFigures } from '../capacity/figures';
 import type { BenchContext } from '../lib/bench-context';
+import { currentLoad, describeMachine } from '../lib/machine';
+import { peakRssMiB } from '../lib/peak-rss';
+import { opCountsBetween } from '../lib/op-counts';
+import { processCpuSeconds } from '../lib/process-cpu';
 import { atLeast, atMost, below, type SuiteReport } from '../lib/report';
 import { round } from '../lib/stats';
 import { markdownTable } from '../lib/table';
 import { updateUsers } from './offline/bulk-update';
+import { capacityFigures, type RoundInput, type SignInInput } from './offline/capacity-figures';
 import { googleCalls, measuredRound, type RoundStats } from './offline/measured-round';
 import { naiveOfflineRun } from './offline/naive-loop';
 import { type OfflineStack, startOfflineStack } from './offline/offline-stack';
@@ -27,7 +33,10 @@ import { PROPOSED_WORKER_RUNTIME_ENV } from './offline/worker-runtime';
  * Compared in the same run with the concurrency bound (users x Google calls per user x 50 ms /
  * WORKER_CONCURRENCY) and with a naive sequential loop timed on other users and extrapolated.
  * A second timed round restarts the worker with the runtime settings proposed for its deploy
- * (offline/worker-runtime.ts), to show their effect on memory.
+ * (offline/worker-runtime.ts), to show their effect on memory; in it a tenth of the users get a
+ * rotated refresh token from Google. A third round, with the same settings, finds nothing new (an
+ * idle hour). The last two give the per-user figures of the capacity model (`capacity`, see
+ * bench/capacity/figures.ts), with what the sign-ins of the set-up cost.
  */
 export interface RoundResult {
   wallS: number;
@@ -58,18 +67,21 @@ export interface OfflineWorkResult {
   /** CPU this bench process (the sandbox Google, answering every call) used per user. */
   sandboxCpuMsPerUser: number;
   outcomes: { done: number; failed: number; skipped: number; messages: number };
+  /** Per-user figures for `npm run capacity`. */
+  capacity: CapacityFigures;
 }
 
 const LATENCY_MS = 50;
 
 export async function runOfflineWork(context: BenchContext): Promise<SuiteReport<OfflineWorkResult>> {
   const { sandbox } = context;
+  const machine = describeMachine();
   const users = context.quick ? 300 : 2_000;
   const stack = await startOfflineStack(sandbox);
   const db = new Firestore({ projectId: stack.projectId });
   try {
     const subs = Array.from({ length: users }, (_, i) => `offline-${i}`);
-    await signInUsers(sandbox, stack.exchange.url, subs);
+    const signIn = await measuredSignIns(context, stack, subs);
     context.log(`${users} users signed in; a first run (no photos, no latency) puts them on the changes feed`);
     stack.batches.reset();
     await stack.dispatch();
@@ -83,11 +95,36 @@ export async function runOfflineWork(context: BenchContext): Promise<SuiteReport
     checkEveryPhotoEnhancedOnce(context, subs);
 
     await stack.restartWorker(PROPOSED_WORKER_RUNTIME_ENV);
-    await nextHour(context, db, subs, 'photo-2.jpg');
+    const photo = await nextHour(context, db, subs, 'photo-2.jpg');
+    const rotated = subs.filter((_, i) => i % 10 === 0);
+    for (const sub of rotated) sandbox.admin.rotateRefreshTokenOnNextRefresh(sub);
+    const uploadedBefore = resultBytes(context, subs);
     const proposed = await measuredRound(context, stack, subs);
     context.log(`proposed worker runtime settings: ${users} users in ${round(proposed.wallS)} s`);
     checkEveryPhotoEnhancedOnce(context, subs);
-    return report(summarise(users, defaults, proposed, naive));
+    const photoRound = roundInput(proposed, users, photo.length * (proposed.googleByKind['files.get media'] ?? 0), resultBytes(context, subs) - uploadedBefore);
+
+    await nextHour(context, db, subs, undefined);
+    const idle = await measuredRound(context, stack, subs);
+    context.log(`an idle hour (nothing new): ${users} users in ${round(idle.wallS)} s`);
+    checkEveryPhotoEnhancedOnce(context, subs);
+    const stored = (await db.collection('users').doc(subs[0]!).get()).data() ?? {};
+    const capacity = capacityFigures({
+      measuredAt: new Date(),
+      machine: `${machine.cpuModel}, ${machine.cpus} vCPU, ${machine.memoryGiB} GiB, Node ${machine.node.replace(/^v/, '')}`,
+      loadAverage: { start: machine.loadAverage, end: currentLoad() },
+      quick: context.quick,
+      googleLatencyMs: LATENCY_MS,
+      batchSize: Number(stack.env.DISPATCH_BATCH_SIZE ?? 50),
+      workerRuntimeEnv: PROPOSED_WORKER_RUNTIME_ENV,
+      peakRssMiB: { proposed: proposed.peakRssMiB, defaults: defaults.peakRssMiB, dispatcher: peakRssMiB(stack.dispatcher.proc.child.pid ?? -1) ?? Number.NaN },
+      photo: photoRound,
+      idle: roundInput(idle, users, 0, 0),
+      rotationShare: rotated.length / users,
+      signIn,
+      document: stored,
+    });
+    return report({ ...summarise(users, defaults, proposed, naive), capacity });
   } finally {
     sandbox.admin.setFaults({});
     sandbox.drive.setDefaultFaults({});
@@ -96,15 +133,51 @@ export async function runOfflineWork(context: BenchContext): Promise<SuiteReport
   }
 }
 
-/** An hour later: one new photo per user, access tokens expired, users due (unless told not), Google at 50 ms. */
-async function nextHour(context: BenchContext, db: Firestore, subs: readonly string[], name: string, due = true): Promise<void> {
+/**
+ * An hour later: one new photo per user (none when `name` is undefined), access tokens expired,
+ * users due (unless told not), Google at 50 ms. Returns the photo put in each user's Drive.
+ */
+async function nextHour(context: BenchContext, db: Firestore, subs: readonly string[], name: string | undefined, due = true): Promise<Buffer> {
   context.sandbox.admin.setFaults({});
   context.sandbox.drive.setDefaultFaults({});
-  const photo = await testPhoto(64, 48, { seed: name.length }); // small, as in the offline tests: this bench is about orchestration
-  for (const sub of subs) context.sandbox.drive.putFile(sub, { name, mimeType: 'image/jpeg', content: photo });
+  const photo = name === undefined ? Buffer.alloc(0) : await testPhoto(64, 48, { seed: name.length }); // small, as in the offline tests: this bench is about orchestration
+  if (name !== undefined) for (const sub of subs) context.sandbox.drive.putFile(sub, { name, mimeType: 'image/jpeg', content: photo });
   await updateUsers(db, subs, { nextRunAt: Timestamp.fromMillis(due ? 0 : Date.now() + 86_400_000), accessTokenExpiresAt: Timestamp.fromMillis(0) });
   context.sandbox.admin.setFaults({ tokenEndpoint: { latencyMs: LATENCY_MS } });
   context.sandbox.drive.setDefaultFaults({ latencyMs: LATENCY_MS });
+  return photo;
+}
+
+/** The users' sign-ins through the exchange, with what they cost it (Firestore, Google, CPU, log lines). */
+async function measuredSignIns(context: BenchContext, stack: OfflineStack, subs: readonly string[]): Promise<SignInInput> {
+  const pid = stack.exchange.proc.child.pid ?? -1;
+  const before = {
+    ops: await stack.exchangeOps.read(),
+    cpu: processCpuSeconds(pid) ?? Number.NaN,
+    codes: context.sandbox.admin.stats().codeExchanges,
+    output: stack.output.of('exchangeAuthCode'),
+  };
+  await signInUsers(context.sandbox, stack.exchange.url, subs);
+  const output = stack.output.of('exchangeAuthCode');
+  return {
+    users: subs.length,
+    ops: opCountsBetween(before.ops, await stack.exchangeOps.read()),
+    codeExchanges: context.sandbox.admin.stats().codeExchanges - before.codes,
+    cpuS: (processCpuSeconds(pid) ?? Number.NaN) - before.cpu,
+    output: { lines: output.lines - before.output.lines, bytes: output.bytes - before.output.bytes },
+  };
+}
+
+function roundInput(stats: RoundStats, users: number, driveDownloadBytes: number, driveUploadBytes: number): RoundInput {
+  return { stats, users, concurrency: loadWorkerConfig({}).concurrency, driveDownloadBytes, driveUploadBytes };
+}
+
+/** Bytes of every enhanced result in these users' Drives. */
+function resultBytes(context: BenchContext, subs: readonly string[]): number {
+  return subs.reduce(
+    (sum, sub) => sum + context.sandbox.drive.listFiles(sub).filter((f) => f.appProperties?.derivedFrom).reduce((bytes, f) => bytes + f.size, 0),
+    0,
+  );
 }
 
 /** Other users (kept out of the dispatcher's way), each with one photo, one after another. */
@@ -140,7 +213,12 @@ function checkEveryPhotoEnhancedOnce(context: BenchContext, subs: readonly strin
   if (wrong.length > 0) throw new Error(`${wrong.length} user(s) do not have exactly one enhanced result per photo, e.g. ${wrong[0]}`);
 }
 
-function summarise(users: number, defaults: RoundStats, proposed: RoundStats, naive: Awaited<ReturnType<typeof timeNaiveLoop>>): OfflineWorkResult {
+function summarise(
+  users: number,
+  defaults: RoundStats,
+  proposed: RoundStats,
+  naive: Awaited<ReturnType<typeof timeNaiveLoop>>,
+): Omit<OfflineWorkResult, 'capacity'> {
   const concurrency = loadWorkerConfig({}).concurrency;
   const googleCallsPerUser = defaults.googleCalls / users;
   const boundS = (users * googleCallsPerUser * LATENCY_MS) / 1000 / concurrency;
@@ -218,6 +296,33 @@ function report(result: OfflineWorkResult): SuiteReport<OfflineWorkResult> {
       ),
       `Sandbox Google (in the bench process) used ${result.sandboxCpuMsPerUser} ms CPU per user. ` +
         `Outcomes: ${result.outcomes.done} done, ${result.outcomes.failed} failed, ${result.outcomes.skipped} skipped, in ${result.outcomes.messages} messages.`,
+      capacityTable(result.capacity),
     ].join('\n\n'),
   };
+}
+
+/** The per-run figures `npm run capacity` scales up (proposed runtime settings). */
+function capacityTable(figures: CapacityFigures): string {
+  const row = (label: string, run: CapacityFigures['runs']['photo']) => {
+    const w = run.firestore.writes;
+    const r = run.firestore.reads;
+    return [
+      label,
+      `${r.dispatcherQuery} + ${r.workerLease}`,
+      `${w.dispatcherClaim} + ${w.workerLease} + ${w.workerFinish} + ${w.tokenRotation}`,
+      Object.entries(run.google).map(([kind, n]) => `${kind} ${n}`).join(', '),
+      run.worker.cpuMs,
+      run.worker.laneMs,
+      `${run.bytes.driveDownload} / ${run.bytes.driveUpload}`,
+      `${run.logs.lines} / ${run.logs.bytes}`,
+    ];
+  };
+  return [
+    `Per-user figures for \`npm run capacity\` (a tenth of the photo round's users had their refresh token rotated; sign-in: ` +
+      `${figures.signIn.firestore.reads} reads, ${figures.signIn.firestore.writes} writes, ${figures.signIn.cpuMs} ms CPU):`,
+    markdownTable(
+      ['run', 'reads (query + lease)', 'writes (claim + lease + finish + rotation)', 'Google calls', 'worker CPU ms', 'lane ms', 'Drive bytes down / up', 'log lines / bytes'],
+      [row('one new photo', figures.runs.photo), row('nothing new', figures.runs.idle)],
+    ),
+  ].join('\n\n');
 }

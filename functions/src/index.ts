@@ -17,6 +17,7 @@ const httpFunctions: Record<string, () => HttpFunction> = {
   riscReceiver: () => (require('./entries/risc-receiver') as typeof import('./entries/risc-receiver')).riscReceiver,
   rewrapTokens: () => (require('./entries/rewrap-tokens') as typeof import('./entries/rewrap-tokens')).rewrapTokens,
   backfillShards: () => (require('./entries/backfill-shards') as typeof import('./entries/backfill-shards')).backfillShards,
+  deliverUserEvents: () => (require('./entries/deliver-user-events') as typeof import('./entries/deliver-user-events')).deliverUserEvents,
 };
 
 const eventFunctions: Record<string, () => CloudEventFunction<never>> = {

@@ -5,7 +5,8 @@
 # the keys below are accepted, so a typo is an error instead of a silently ignored setting.
 # Precedence: --project/--region flags, then config.env, then the defaults here.
 
-# key|default ("" = none). Keys the functions read at run time are listed in FUNCTION_ENV_KEYS.
+# key|default ("" = none). Keys the functions read at run time are listed in FUNCTION_ENV_KEYS;
+# *_MAX_INSTANCES are read by the function table (infra/lib/functions-table.sh).
 readonly CONFIG_DEFAULTS=(
   'PROJECT_ID|'
   'REGION|us-central1'
@@ -40,11 +41,18 @@ readonly CONFIG_DEFAULTS=(
   'REWRAP_SETTLE_MARGIN_SECONDS|'
   'DUE_SHARDS|'
   'DISPATCH_SHARD_RATE|'
+  'WORKER_MAX_INSTANCES|'
+  'DISPATCHER_MAX_INSTANCES|'
+  'USER_EVENTS_TOPIC|offline-access-user-events'
+  'USER_EVENTS_WEBHOOK_URL|'
+  'USER_EVENTS_WEBHOOK_SECRET_NAME|user-events-webhook-secret'
+  'USER_EVENTS_DEAD_LETTER_TOPIC|offline-access-user-events-dead-letter'
 )
 
 # Passed to every function as environment variables when set (empty = the code's default).
 # functions.sh adds GOOGLE_CLOUD_PROJECT, OFFLINE_WORK_TOPIC, and, where a row needs them,
-# TOKEN_KEY_SECRET, DISPATCH_TOPIC and WORKER_TIMEOUT_SECONDS (the row's timeout).
+# TOKEN_KEY_SECRET, DISPATCH_TOPIC, WORKER_TIMEOUT_SECONDS (the row's timeout), USER_EVENTS_TOPIC
+# (even when empty: that turns events off) and the webhook's settings.
 readonly FUNCTION_ENV_KEYS=(
   GOOGLE_OAUTH_CLIENT_ID GOOGLE_OAUTH_REDIRECT_URI ALLOWED_AUDIENCES ALLOWED_AUTHORIZED_PARTIES
   REQUIRED_SCOPES USERS_COLLECTION WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS
@@ -162,13 +170,21 @@ validate_config() {
   [[ $REGION =~ ^[a-z]+-[a-z]+[0-9]+$ ]] || die "region '$REGION' does not look like a region (e.g. us-central1)"
   [[ $(cfg FIRESTORE_LOCATION) =~ ^[a-z0-9-]+$ ]] || die "FIRESTORE_LOCATION must be a location id (e.g. us-central1 or nam5)"
   local key
-  for key in CLIENT_SECRET_NAME TOKEN_KEY_SECRET_NAME; do
+  for key in CLIENT_SECRET_NAME TOKEN_KEY_SECRET_NAME USER_EVENTS_WEBHOOK_SECRET_NAME; do
     [[ $(cfg $key) =~ ^[A-Za-z0-9_-]{1,255}$ ]] || die "$key must be letters, digits, _ or -"
   done
-  for key in OFFLINE_WORK_TOPIC DISPATCH_TOPIC DEAD_LETTER_TOPIC; do
+  for key in OFFLINE_WORK_TOPIC DISPATCH_TOPIC DEAD_LETTER_TOPIC USER_EVENTS_DEAD_LETTER_TOPIC; do
     [[ $(cfg $key) =~ ^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$ ]] || die "$key is not a valid Pub/Sub topic id"
   done
   [[ $(cfg DISPATCH_TOPIC) != "$(cfg OFFLINE_WORK_TOPIC)" ]] || die "DISPATCH_TOPIC must differ from OFFLINE_WORK_TOPIC"
+  [[ $(cfg USER_EVENTS_TOPIC) =~ ^([A-Za-z][A-Za-z0-9._~+%-]{2,254})?$ ]] ||
+    die "USER_EVENTS_TOPIC is not a valid Pub/Sub topic id (leave it empty to turn lifecycle events off)"
+  if [[ -n $(cfg USER_EVENTS_WEBHOOK_URL) ]]; then
+    # The target is the operator's alone: HTTPS, no credentials in it, no fragment.
+    [[ $(cfg USER_EVENTS_WEBHOOK_URL) =~ ^https://[^/@#?[:space:]]+([/?][^#[:space:]]*)?$ ]] ||
+      die "USER_EVENTS_WEBHOOK_URL must be an https:// URL without credentials or #fragment"
+    [[ -n $(cfg USER_EVENTS_TOPIC) ]] || die "USER_EVENTS_WEBHOOK_URL needs lifecycle events: USER_EVENTS_TOPIC is empty"
+  fi
   [[ $(cfg ARTIFACT_REPOSITORY) =~ ^[a-z][a-z0-9-]{0,62}$ ]] || die "ARTIFACT_REPOSITORY must be lower-case letters, digits or -"
   [[ $(cfg USERS_COLLECTION) =~ ^[A-Za-z0-9_-]{1,100}$ ]] || die "USERS_COLLECTION must be a plain collection id"
   local attempts
@@ -177,7 +193,8 @@ validate_config() {
     die "MAX_DELIVERY_ATTEMPTS must be 5..100 (Pub/Sub's bounds)"
   fi
   for key in WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS DISPATCH_BATCH_SIZE \
-    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS DUE_SHARDS DISPATCH_SHARD_RATE; do
+    DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS DUE_SHARDS DISPATCH_SHARD_RATE \
+    WORKER_MAX_INSTANCES DISPATCHER_MAX_INSTANCES; do
     [[ $(cfg $key) =~ ^([1-9][0-9]*)?$ ]] || die "$key must be a positive whole number (or empty for the default)"
   done
   [[ $(cfg REWRAP_SETTLE_MARGIN_SECONDS) =~ ^[0-9]*$ ]] || die "REWRAP_SETTLE_MARGIN_SECONDS must be a whole number of seconds (or empty for the default)"

@@ -10,33 +10,51 @@
 #                          dispatch topic's push account; internal ingress
 #                eventarc  only its Eventarc trigger's own account; internal ingress
 #                operator  only principals an operator grants run.invoker; reachable from outside
+#                push      only the own account of its push subscription on USER_EVENTS_TOPIC
+#                          (OIDC); internal ingress; deployed only when USER_EVENTS_WEBHOOK_URL is set
 #   memory, cpu, timeout, concurrency, max-instances: per instance (concurrency > 1 needs cpu >= 1;
-#                event-triggered functions time out at 540s at most)
+#                event-triggered functions time out at 540s at most). max-instances is a number, or
+#                SETTING:number: the infra/config.env SETTING when it is set, else the number.
+#                The dispatcher's and the worker's sizes come from the bench (docs/capacity.md).
 #   needs        what the code touches, comma-separated; each maps to one narrow grant (iam.sh):
 #                firestore     roles/datastore.user on the project, conditioned to this database
 #                publish       roles/pubsub.publisher on OFFLINE_WORK_TOPIC
 #                fan-out       roles/pubsub.publisher on DISPATCH_TOPIC, and a push subscription on it
 #                              back to this function, signed as a push account only it accepts
 #                              (scheduler access only): the tick fans shards out to instances
+#                events        roles/pubsub.publisher on USER_EVENTS_TOPIC (nothing when events are off)
+#                events-dead-letter  roles/pubsub.publisher on USER_EVENTS_DEAD_LETTER_TOPIC
+#                webhook-secret      secretAccessor on the webhook secret (read with the SDK)
 #                token-key     roles/secretmanager.secretAccessor on the token-key secret
 #                              (read with the Secret Manager SDK: rotation needs exact versions)
 #                client-secret secretAccessor on the OAuth client secret, mounted as the
 #                              GOOGLE_OAUTH_CLIENT_SECRET environment variable
 readonly FUNCTION_TABLE='
 # name               trigger access    memory cpu   timeout concurrency max-instances needs
-exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret
-dispatchOfflineWork  http    scheduler 512Mi  1     300s    16          4             firestore,publish,fan-out
-runOfflineWork       topic   eventarc  1Gi    1     540s    4           10            firestore,token-key,client-secret
-disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key
+exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret,events
+dispatchOfflineWork  http    scheduler 512Mi  1     300s    8           DISPATCHER_MAX_INSTANCES:10 firestore,publish,fan-out,events
+runOfflineWork       topic   eventarc  1Gi    1     540s    4           WORKER_MAX_INSTANCES:10     firestore,token-key,client-secret,events
+disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key,events
 offlineStatus        http    public    256Mi  1     30s     80          10            firestore
-riscReceiver         http    public    256Mi  1     30s     80          5             firestore
+riscReceiver         http    public    256Mi  1     30s     80          5             firestore,events
 rewrapTokens         http    operator  1Gi    1     3600s   1           1             firestore,token-key
 backfillShards       http    operator  512Mi  1     3600s   1           1             firestore
+deliverUserEvents    http    push      256Mi  1     60s     20          5             webhook-secret,events-dead-letter
 '
 
 # A shard message is pushed back to the dispatcher and acknowledged by its answer: Pub/Sub waits
 # this long for it (a shard run stops starting pages after DISPATCH_BUDGET_SECONDS, default 50).
 readonly FAN_OUT_ACK_DEADLINE_SECONDS=120
+
+# The worker's (trigger topic) runtime settings, measured by the bench (docs/capacity.md): 32 lanes
+# keep its one vCPU busy while runs wait on Google; Node's heap caps and glibc's arena cap keep its
+# peak RSS near 180 MiB (about 500 MiB with Node's defaults, which size the heap from the host).
+# The same setting in infra/config.env wins.
+readonly WORKER_RUNTIME_ENV=(
+  'WORKER_CONCURRENCY=32'
+  'NODE_OPTIONS=--max-semi-space-size=8 --max-old-space-size=192'
+  'MALLOC_ARENA_MAX=2'
+)
 
 # Prints the active rows, one per line, fields separated by single spaces.
 function_rows() {
@@ -62,8 +80,38 @@ for_each_function() {
   done < <(function_rows)
 }
 
+# for_each_deployed_function CALLBACK: for_each_function, without the rows this configuration
+# does not deploy (the webhook's delivery function when USER_EVENTS_WEBHOOK_URL is empty).
+for_each_deployed_function() {
+  local deployed_callback=$1
+  for_each_function call_if_deployed
+}
+
+# (deployed_callback is for_each_deployed_function's local: bash locals reach the functions it calls.)
+call_if_deployed() {
+  if function_deployed; then "$deployed_callback"; fi
+}
+
+function_deployed() {
+  [[ $FN_ACCESS != push ]] || webhooks_configured
+}
+
+events_enabled() { [[ -n $(cfg USER_EVENTS_TOPIC) ]]; }
+webhooks_configured() { [[ -n $(cfg USER_EVENTS_WEBHOOK_URL) ]]; }
+
 function_needs() {
   [[ ",$FN_NEEDS," == *",$1,"* ]]
+}
+
+# The row's max instances: its number, or its SETTING's value from infra/config.env when set.
+function_max_instances() {
+  if [[ $FN_MAX_INSTANCES == *:* ]]; then
+    local value
+    value=$(cfg "${FN_MAX_INSTANCES%%:*}")
+    printf '%s' "${value:-${FN_MAX_INSTANCES#*:}}"
+  else
+    printf '%s' "$FN_MAX_INSTANCES"
+  fi
 }
 
 # exchangeAuthCode -> exchange-auth-code
@@ -83,6 +131,7 @@ push_account_id() { printf 'push-%s' "$(kebab_case "$FN_NAME")"; }
 readonly BUILDER_ACCOUNT_ID='functions-builder'
 
 scheduler_job_name() { printf 'offline-access-%s' "$(kebab_case "$FN_NAME")"; }
+push_subscription_name() { printf 'offline-access-%s' "$(kebab_case "$FN_NAME")"; }
 
 entry_file() { printf 'functions/src/entries/%s.ts' "$(kebab_case "$FN_NAME")"; }
 
@@ -91,13 +140,17 @@ validate_function_row() {
   [[ $FN_NAME =~ ^[a-z][A-Za-z0-9]{2,40}$ ]] || die "$where: name must be camelCase letters and digits"
   [[ -n $FN_NEEDS ]] || die "$where: the row has too few columns"
   case "$FN_TRIGGER/$FN_ACCESS" in
-    http/public | http/scheduler | http/operator | topic/eventarc) ;;
+    http/public | http/scheduler | http/operator | http/push | topic/eventarc) ;;
     *) die "$where: trigger '$FN_TRIGGER' with access '$FN_ACCESS' is not a supported pair" ;;
   esac
   [[ $FN_MEMORY =~ ^[0-9]+(Mi|Gi)$ ]] || die "$where: memory must look like 256Mi or 1Gi"
   [[ $FN_CPU =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$where: cpu must be a number of vCPUs"
   [[ $FN_TIMEOUT =~ ^[0-9]+s$ ]] || die "$where: timeout must be seconds, like 60s"
-  [[ $FN_CONCURRENCY =~ ^[1-9][0-9]*$ && $FN_MAX_INSTANCES =~ ^[1-9][0-9]*$ ]] || die "$where: concurrency and max-instances must be positive whole numbers"
+  [[ $FN_CONCURRENCY =~ ^[1-9][0-9]*$ && $FN_MAX_INSTANCES =~ ^([A-Z][A-Z0-9_]*:)?[1-9][0-9]*$ ]] ||
+    die "$where: concurrency and max-instances must be positive whole numbers (max-instances may be SETTING:number)"
+  if [[ $FN_MAX_INSTANCES == *:* ]] && ! known_config_key "${FN_MAX_INSTANCES%%:*}"; then
+    die "$where: max-instances names ${FN_MAX_INSTANCES%%:*}, which infra/lib/config.sh does not know"
+  fi
   local seconds=${FN_TIMEOUT%s}
   if [[ $FN_TRIGGER == topic ]] && ((seconds > 540)); then die "$where: event-triggered functions time out at 540s at most"; fi
   local lease
@@ -117,7 +170,7 @@ validate_function_row() {
   if ((FN_CONCURRENCY > 1)) && [[ ! $FN_CPU =~ ^[1-9][0-9]*$ ]]; then die "$where: concurrency > 1 needs a cpu of 1 or more"; fi
   local need id
   for need in ${FN_NEEDS//,/ }; do
-    [[ $need =~ ^(firestore|publish|fan-out|token-key|client-secret)$ ]] || die "$where: unknown need '$need'"
+    [[ $need =~ ^(firestore|publish|fan-out|token-key|client-secret|events|events-dead-letter|webhook-secret)$ ]] || die "$where: unknown need '$need'"
   done
   if function_needs fan-out && [[ $FN_ACCESS != scheduler ]]; then die "$where: fan-out needs scheduler access (the tick fans out to the same function)"; fi
   for id in "$(runtime_account_id)" "$(scheduler_account_id)" "$(trigger_account_id)" "$(push_account_id)"; do

@@ -42,6 +42,21 @@ export async function exchange(exchangeUrl: string, code: string): Promise<{ sta
   return { status: response.status, body: await response.json() };
 }
 
+/** What the app's Google Sign-In would hold for the user: an ID token minted by the sandbox. */
+export async function mintIdToken(sandboxUrl: string, sub: string): Promise<string> {
+  const response = await fetch(`${sandboxUrl}/__admin/mint-id-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ claims: { sub } }),
+  });
+  return (await json<{ idToken: string }>(response, 'mint-id-token')).idToken;
+}
+
+export async function disconnect(disconnectUrl: string, idToken: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(disconnectUrl, { method: 'POST', headers: { 'x-requested-with': 'com.example.demo', authorization: `Bearer ${idToken}` } });
+  return { status: response.status, body: await response.json() };
+}
+
 export async function putPhoto(sandboxUrl: string, sub: string, name: string, mimeType: string, content: Buffer): Promise<void> {
   const response = await fetch(`${sandboxUrl}/__admin/drive/users/${encodeURIComponent(sub)}/files`, {
     method: 'POST',

@@ -1,16 +1,30 @@
 import { PubSub } from '@google-cloud/pubsub';
+import { generateWebhookSecretFile } from '../../functions/src/events/webhook/webhook-secret';
 import { generateKeyFile } from '../../functions/src/tokens/file-key-source';
 import { startSandboxGoogle } from '../../sandbox/src/server';
 import { checkEmulatorPrerequisites, startFirestoreEmulator, startPubsubEmulator } from './emulators';
 import { startFunction } from './functions-process';
-import { LOCAL_CLIENT, LOCAL_DISPATCH_TOPIC, LOCAL_KEY_FILE, LOCAL_PROJECT, LOCAL_TOPIC, localFunctionEnv } from './local-env';
+import {
+  LOCAL_CLIENT,
+  LOCAL_DISPATCH_TOPIC,
+  LOCAL_EVENTS_DEAD_LETTER_TOPIC,
+  LOCAL_EVENTS_TOPIC,
+  LOCAL_KEY_FILE,
+  LOCAL_PROJECT,
+  LOCAL_TOPIC,
+  LOCAL_WEBHOOK_SECRET_FILE,
+  localFunctionEnv,
+  localWebhookUrl,
+} from './local-env';
 import { assertPortsFree } from './ports';
-import { functionPort, functionUrl, LOCAL_FUNCTIONS, stackPorts, type StackLayout } from './stack-layout';
+import { functionPort, functionUrl, LOCAL_FUNCTIONS, type LocalFunction, stackPorts, type StackLayout } from './stack-layout';
 import { startLocalScheduler } from './local-scheduler';
 
 export interface LocalStack {
   layout: StackLayout;
   sandboxUrl: string;
+  /** The functions running (deliverUserEvents only with USER_EVENTS_WEBHOOK_URL set). */
+  functions: LocalFunction[];
   stop(): Promise<void>;
 }
 
@@ -22,7 +36,9 @@ export interface LocalStackOptions {
 
 /**
  * Starts the whole stack on the firebase.json layout: emulators, sandbox Google, every function
- * under functions-framework, the topic with a push subscription to the worker, and the scheduler.
+ * under functions-framework, the topic with a push subscription to the worker, the lifecycle
+ * events topic (and, with USER_EVENTS_WEBHOOK_URL set, the webhook's delivery function and its
+ * push subscription), and the scheduler.
  * On any failure, what was started is stopped again; `stop()` may be called more than once.
  */
 export async function startLocalStack(layout: StackLayout, options: LocalStackOptions): Promise<LocalStack> {
@@ -38,6 +54,10 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
     })());
   try {
     if (generateKeyFile(LOCAL_KEY_FILE) === 'created') options.log(`Generated a local token key in ${LOCAL_KEY_FILE} (git-ignored).`);
+    if (generateWebhookSecretFile(LOCAL_WEBHOOK_SECRET_FILE) === 'created') {
+      options.log(`Generated a local webhook signing secret in ${LOCAL_WEBHOOK_SECRET_FILE} (git-ignored).`);
+    }
+    const webhookUrl = localWebhookUrl();
     options.log('Starting the Firestore and Pub/Sub emulators...');
     const [firestore, pubsub] = await Promise.all([
       startFirestoreEmulator(layout.firestorePort),
@@ -52,15 +72,17 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
     stops.push(() => sandbox.close());
 
     const env = localFunctionEnv(layout, sandbox.url);
-    for (const name of LOCAL_FUNCTIONS) {
+    const functions = servedFunctions(webhookUrl);
+    for (const name of functions) {
       const fn = await startFunction(name, functionPort(layout, name), env, (line) => options.log(`[${name}] ${line}`));
       stops.push(() => fn.stop());
     }
-    await createTopics(layout, functionUrl(layout, 'runOfflineWork'), functionUrl(layout, 'dispatchOfflineWork'));
+    await createTopics(layout, functionUrl(layout, 'runOfflineWork'), functionUrl(layout, 'dispatchOfflineWork'), webhookUrl ? functionUrl(layout, 'deliverUserEvents') : undefined);
     await backfillShardsOnce(functionUrl(layout, 'backfillShards'), options.log);
+    if (webhookUrl) options.log(`Every lifecycle event is POSTed to ${webhookUrl}, signed with the secret in ${LOCAL_WEBHOOK_SECRET_FILE}.`);
     const scheduler = startLocalScheduler(functionUrl(layout, 'dispatchOfflineWork'), options.scheduleSeconds, options.log);
     stops.push(async () => scheduler.stop());
-    return { layout, sandboxUrl: sandbox.url, stop };
+    return { layout, sandboxUrl: sandbox.url, functions, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -68,12 +90,14 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
 }
 
 /**
- * What infra/deploy.sh creates, on the emulator: the work topic with the push subscription Eventarc
- * makes for the worker, and the dispatch topic with its push subscription back to the dispatcher
- * (Pub/Sub's push envelope, as in production).
+ * On the emulator, what deploy.sh and Eventarc create in production: the work topic and its push
+ * subscription to the worker; the dispatch topic with its push subscription back to the dispatcher
+ * (Pub/Sub's push envelope, as in production); the events topic; with a webhook, its dead-letter
+ * topic (with a pull subscription keeping what lands there) and the push subscription to the
+ * delivery function, with the deployed retry policy and dead-lettering.
  */
-async function createTopics(layout: StackLayout, workerUrl: string, dispatcherUrl: string): Promise<void> {
-  const pubsub = new PubSub({ projectId: LOCAL_PROJECT, apiEndpoint: `${layout.host}:${layout.pubsubPort}`, emulatorMode: true });
+async function createTopics(layout: StackLayout, workerUrl: string, dispatcherUrl: string, deliveryUrl: string | undefined): Promise<void> {
+  const pubsub = localPubSub(layout);
   try {
     const [work] = await pubsub.createTopic(LOCAL_TOPIC);
     await work.createSubscription(`${LOCAL_TOPIC}-push`, {
@@ -82,6 +106,16 @@ async function createTopics(layout: StackLayout, workerUrl: string, dispatcherUr
     });
     const [dispatch] = await pubsub.createTopic(LOCAL_DISPATCH_TOPIC);
     await dispatch.createSubscription(`${LOCAL_DISPATCH_TOPIC}-push`, { pushConfig: { pushEndpoint: dispatcherUrl }, ackDeadlineSeconds: 120 });
+    const [events] = await pubsub.createTopic(LOCAL_EVENTS_TOPIC);
+    if (!deliveryUrl) return;
+    const [deadLetter] = await pubsub.createTopic(LOCAL_EVENTS_DEAD_LETTER_TOPIC);
+    await deadLetter.createSubscription(`${LOCAL_EVENTS_DEAD_LETTER_TOPIC}-sub`);
+    await events.createSubscription('offline-access-deliver-user-events', {
+      pushConfig: { pushEndpoint: deliveryUrl },
+      ackDeadlineSeconds: 60,
+      retryPolicy: { minimumBackoff: { seconds: 10 }, maximumBackoff: { seconds: 600 } },
+      deadLetterPolicy: { deadLetterTopic: deadLetter.name, maxDeliveryAttempts: 5 },
+    });
   } finally {
     await pubsub.close();
   }
@@ -92,4 +126,14 @@ async function backfillShardsOnce(url: string, log: (line: string) => void): Pro
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(30_000) });
   const body = (await response.json()) as { done?: boolean };
   if (!response.ok || body.done !== true) log(`[backfillShards] answered ${response.status}: users without a shard remain`);
+}
+
+/** A Pub/Sub client on the local stack's emulator. */
+export function localPubSub(layout: StackLayout): PubSub {
+  return new PubSub({ projectId: LOCAL_PROJECT, apiEndpoint: `${layout.host}:${layout.pubsubPort}`, emulatorMode: true });
+}
+
+/** The functions the local stack serves: all of them, but the webhook's delivery only with a webhook URL. */
+export function servedFunctions(webhookUrl: string | undefined): LocalFunction[] {
+  return LOCAL_FUNCTIONS.filter((name) => name !== 'deliverUserEvents' || webhookUrl !== undefined);
 }

@@ -24,7 +24,17 @@ interface EmulatorEntry {
 export const REPO_ROOT = join(__dirname, '..', '..');
 
 /** Every deployed function, in a fixed order: each gets functionsBasePort + its index. */
-export const LOCAL_FUNCTIONS = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'offlineStatus', 'riscReceiver', 'rewrapTokens', 'backfillShards'] as const;
+export const LOCAL_FUNCTIONS = [
+  'exchangeAuthCode',
+  'dispatchOfflineWork',
+  'runOfflineWork',
+  'disconnect',
+  'offlineStatus',
+  'riscReceiver',
+  'rewrapTokens',
+  'backfillShards',
+  'deliverUserEvents',
+] as const;
 export type LocalFunction = (typeof LOCAL_FUNCTIONS)[number];
 
 const SANDBOX_ABOVE_FUNCTIONS = 100;

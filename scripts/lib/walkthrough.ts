@@ -24,7 +24,9 @@ The local stack is running:
 ${Object.entries(urls.others).map(([name, url]) => `  ${name.padEnd(20)} ${url}`).join('\n')}
   sandbox Google       ${urls.sandboxUrl}   (token, certs, revoke, Drive v3, admin API)
   Firestore emulator   ${urls.firestore}
-  Pub/Sub emulator     ${urls.pubsub}
+  Pub/Sub emulator     ${urls.pubsub}   (lifecycle events on topic offline-access-user-events;
+                       USER_EVENTS_WEBHOOK_URL=http://127.0.0.1:PORT/PATH npm start POSTs them there,
+                       signed with the secret in .local/webhook-secret: docs/events.md)
 
 Try it (copy-paste), or run \`npm run demo\` for the whole story with three users:
   # 1. Sign in: the sandbox mints the one-time serverAuthCode Google Sign-In gives the app.

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateWebhookSecretFile } from '../../functions/src/events/webhook/webhook-secret';
 import { STATE_COLLECTION } from '../../functions/src/offline/due-index/due-index';
 import type { SandboxGoogle } from '../../sandbox/src/server';
 import { DEFAULT_APP_CHECK_PROJECT } from '../../sandbox/src/app-check';
@@ -32,6 +36,12 @@ const GUARDS = {
 } as const;
 
 const json = { 'content-type': 'application/json' };
+
+function newWebhookSecretFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'fuzz-webhook-')), 'webhook-secret');
+  generateWebhookSecretFile(path);
+  return path;
+}
 const bearer = 'Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxIn0.c2ln';
 
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
@@ -127,5 +137,17 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     success: 202,
     env: (sandbox) => ({ RISC_CONFIG_URL: sandbox.endpoints.riscConfigUrl }),
     warmUp: { method: 'POST', headers: { 'content-type': 'application/secevent+jwt' }, body: 'a.b.c' },
+  },
+  {
+    name: 'deliverUserEvents',
+    functionName: 'deliverUserEvents',
+    method: 'POST',
+    fields: ['message', 'subscription'],
+    callerHeaders: { authorization: bearer },
+    errors: GUARDS,
+    // Only a push of one of our events is delivered (nothing random is); the webhook is never reached.
+    success: 204,
+    env: () => ({ USER_EVENTS_WEBHOOK_URL: 'http://127.0.0.1:9/hook', USER_EVENTS_WEBHOOK_SECRET_FILE: newWebhookSecretFile() }),
+    warmUp: { method: 'POST', headers: json, body: '{}' },
   },
 ];

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../../functions/src/logging/logger';
 import { claimDuePage, claimWriter, type DispatchedUser, type DueRange } from '../../functions/src/offline/dispatch/claim-due-users';
 import type { DispatchDeps } from '../../functions/src/offline/dispatch/dispatch-tick';
 import { createPubSubPublisher } from '../../functions/src/offline/dispatch/work-publisher';
+import { NO_OUTBOX_SWEEP } from '../../functions/src/events/sweep-outbox';
 import { DueIndex } from '../../functions/src/offline/due-index/due-index';
 
 /**
@@ -50,6 +51,7 @@ export function dispatchDepsFor(
     publisher: createPubSubPublisher(pubsub, config.topic),
     shardPublisher: undefined,
     dueIndex: new DueIndex(db, collection),
+    sweepOutbox: NO_OUTBOX_SWEEP,
     config,
     collection,
     now: options.now ?? (() => new Date()),

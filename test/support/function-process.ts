@@ -14,6 +14,8 @@ export interface FunctionUnderTest {
   readonly keyFile: string;
   /** Every line the function process wrote to stdout or stderr. */
   readonly logs: string[];
+  /** SIGKILL: the instance dies where it is, as a crash would end it (no shutdown code runs). */
+  kill(): void;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,8 @@ export function sandboxEnv(sandbox: SandboxGoogle, projectId: string, keyFile: s
     GOOGLE_API_ROOT_URL: sandbox.endpoints.apiRootUrl,
     RISC_CONFIG_URL: sandbox.endpoints.riscConfigUrl,
     TOKEN_KEY_FILE: keyFile,
+    // Lifecycle events are off unless a test turns them on (test/integration/events/ does, with its own topic).
+    USER_EVENTS_TOPIC: '',
   };
 }
 
@@ -65,5 +69,5 @@ export async function startFunctionUnderTest(
     { ...sandboxEnv(sandbox, projectId, keyFile), ...overrides },
     (line) => logs.push(line),
   );
-  return { url: fn.url, projectId, keyFile, logs, stop: () => fn.stop() };
+  return { url: fn.url, projectId, keyFile, logs, kill: () => fn.child.kill('SIGKILL'), stop: () => fn.stop() };
 }

@@ -1,6 +1,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { loadGoogleOAuthConfig, loadWorkerConfig } from '../../functions/src/config';
 import { loadDriveConfig } from '../../functions/src/drive/drive-config';
+import { USER_EVENTS_OFF, type UserEvents } from '../../functions/src/events/user-events';
 import { exchangeAuthCode } from '../../functions/src/exchange/exchange-auth-code';
 import { createGoogleSignIn } from '../../functions/src/google/google-sign-in';
 import { createOAuthClient } from '../../functions/src/google/oauth-client';
@@ -38,9 +39,9 @@ export interface OfflineHarness {
 }
 
 /** Worker deps as the `runOfflineWork` entry wires them, over the given Firestore, vault and environment, with quick retries. */
-export function workerDepsFor(parts: { db: Firestore; vault: TokenVault; env: NodeJS.ProcessEnv; logger: Logger }): Omit<RunUserDeps, 'owner'> {
+export function workerDepsFor(parts: { db: Firestore; vault: TokenVault; env: NodeJS.ProcessEnv; logger: Logger; events?: UserEvents }): Omit<RunUserDeps, 'owner'> {
   return {
-    leases: new LeaseStore(parts.db, 'users'),
+    leases: new LeaseStore(parts.db, 'users', parts.events ?? USER_EVENTS_OFF),
     vault: parts.vault,
     oauth: createOAuthClient(loadGoogleOAuthConfig(parts.env)),
     jobs: registeredJobs(),
@@ -53,7 +54,12 @@ export function workerDepsFor(parts: { db: Firestore; vault: TokenVault; env: No
   };
 }
 
-export async function startOfflineHarness(label: string, envOverrides: NodeJS.ProcessEnv = {}): Promise<OfflineHarness> {
+/** `eventsOn`: the lifecycle events the exchange and the worker emit, over the harness's Firestore (default: off). */
+export async function startOfflineHarness(
+  label: string,
+  envOverrides: NodeJS.ProcessEnv = {},
+  eventsOn: (db: Firestore) => UserEvents = () => USER_EVENTS_OFF,
+): Promise<OfflineHarness> {
   const sandbox = await startTestSandbox();
   const db = emulatorFirestore(label);
   const keyFile = newKeyFile();
@@ -62,7 +68,8 @@ export async function startOfflineHarness(label: string, envOverrides: NodeJS.Pr
   const oauthConfig = loadGoogleOAuthConfig(env);
   const logs: string[] = [];
   const logger = createLogger({}, (line) => logs.push(line));
-  const users = createUserRepository(db, 'users', () => drawShard(DEFAULT_DUE_SHARDS, Math.random));
+  const events = eventsOn(db);
+  const users = createUserRepository(db, 'users', { events, drawShard: () => drawShard(DEFAULT_DUE_SHARDS, Math.random) });
   const exchangeDeps = { google: createGoogleSignIn(oauthConfig), users, vault, requiredScopes: oauthConfig.requiredScopes, now: () => new Date() };
 
   return {
@@ -79,7 +86,7 @@ export async function startOfflineHarness(label: string, envOverrides: NodeJS.Pr
       }
     },
     workerDeps(overrides = {}) {
-      return { ...workerDepsFor({ db, vault, env, logger }), ...overrides };
+      return { ...workerDepsFor({ db, vault, env, logger, events }), ...overrides };
     },
     async user(sub) {
       return (await db.collection('users').doc(sub).get()).data() as UserRecord;

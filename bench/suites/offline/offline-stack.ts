@@ -6,12 +6,13 @@ import { benchFunctionEnv } from '../../lib/function-env';
 import { type SpawnedFunction, startServingFunction } from '../../lib/function-process';
 import { type EventLoopMeter, eventLoopMeter } from '../../lib/event-loop';
 import { firestoreOpCounter, noOpCounter, type OpCounter } from '../../lib/op-counts';
+import { OutputMeter } from '../../lib/output-meter';
 
 /**
  * The offline pipeline as deployed, on one machine: the exchange (to sign users in), the
  * dispatcher and one worker process, the topic with a push subscription to the worker (what
- * Eventarc sets up), all sharing one Firestore project and token key. The dispatcher and the
- * worker carry the Firestore op counter. The worker can be restarted (with other settings) or
+ * Eventarc sets up), all sharing one Firestore project and token key. The exchange, the dispatcher
+ * and the worker carry the Firestore op counter, and every line each writes is metered. The worker can be restarted (with other settings) or
  * killed on the same port, so the push subscription keeps reaching it.
  */
 export interface OfflineStackOptions {
@@ -39,6 +40,9 @@ export interface OfflineStack {
   /** How busy the running worker's JavaScript thread has been (measured when Firestore ops are counted). */
   workerLoop(): EventLoopMeter | undefined;
   dispatcherOps: OpCounter;
+  exchangeOps: OpCounter;
+  /** Lines and bytes each function process has written so far, by function name. */
+  output: OutputMeter;
   /** The settings every function was started with (production variables pointed at the sandbox). */
   env: NodeJS.ProcessEnv;
   batches: BatchLog;
@@ -57,8 +61,13 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
   const counting = options.countFirestoreOps ?? true;
   const counter = (): OpCounter => (counting ? firestoreOpCounter() : noOpCounter());
   const dispatcherOps = counter();
+  const exchangeOps = counter();
   const batches = new BatchLog();
-  const output = (fn: string) => (line: string) => options.onOutput?.(fn, line);
+  const meter = new OutputMeter();
+  const output = (fn: string) => (line: string) => {
+    meter.line(fn, line);
+    options.onOutput?.(fn, line);
+  };
   const workerPort = await freePort();
   const pubsub = new PubSub({ projectId });
   const started: SpawnedFunction[] = [];
@@ -76,7 +85,7 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
       nodeArgs: [...workerOps.nodeArgs, ...(workerLoop?.nodeArgs ?? [])],
       onOutput: (line) => {
         batches.onLine(line);
-        options.onOutput?.('runOfflineWork', line);
+        output('runOfflineWork')(line);
       },
     });
   };
@@ -86,7 +95,13 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
   };
 
   try {
-    const exchange = await startServingFunction({ target: 'exchangeAuthCode', port: await freePort(), env, onOutput: output('exchangeAuthCode') });
+    const exchange = await startServingFunction({
+      target: 'exchangeAuthCode',
+      port: await freePort(),
+      env: { ...env, ...exchangeOps.env },
+      nodeArgs: exchangeOps.nodeArgs,
+      onOutput: output('exchangeAuthCode'),
+    });
     started.push(exchange);
     const dispatcher = await startServingFunction({
       target: 'dispatchOfflineWork',
@@ -112,6 +127,8 @@ export async function startOfflineStack(sandbox: SandboxGoogle, options: Offline
       workerOps: () => workerOps,
       workerLoop: () => workerLoop,
       dispatcherOps,
+      exchangeOps,
+      output: meter,
       env,
       batches,
       async dispatch() {

@@ -1,6 +1,8 @@
 /** Deployed function `dispatchOfflineWork` (HTTP: Cloud Scheduler's tick and the dispatch topic's pushes): wiring only. */
 import { PubSub } from '@google-cloud/pubsub';
 import { loadDispatchConfig, loadFirestoreConfig } from '../config';
+import { loadUserEventsConfig } from '../events/events-config';
+import { outboxSweeperFromConfig } from '../events/user-events-from-config';
 import { toHttpFunction } from '../http/framework-adapter';
 import { createLogger } from '../logging/logger';
 import { createDispatchHandler } from '../offline/dispatch/dispatch-handler';
@@ -21,6 +23,7 @@ export const dispatchOfflineWork = toHttpFunction(
     publisher: createPubSubPublisher(pubsub, dispatch.topic),
     shardPublisher: dispatch.dispatchTopic === undefined ? undefined : createShardPublisher(pubsub, dispatch.dispatchTopic),
     dueIndex: new DueIndex(db, firestore.usersCollection),
+    sweepOutbox: outboxSweeperFromConfig(loadUserEventsConfig(env), { db, pubsub, logger }),
     config: dispatch,
     collection: firestore.usersCollection,
     now: () => new Date(),

@@ -4,6 +4,8 @@
  */
 import { appCheckGateFromConfig } from '../app-check/app-check-from-config';
 import { loadAppCheckConfig, loadDueIndexConfig, loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig } from '../config';
+import { loadUserEventsConfig } from '../events/events-config';
+import { userEventsFromConfig } from '../events/user-events-from-config';
 import { createExchangeHandler } from '../exchange/exchange-handler';
 import { createGoogleSignIn } from '../google/google-sign-in';
 import { toHttpFunction } from '../http/framework-adapter';
@@ -20,11 +22,13 @@ const dueIndex = loadDueIndexConfig(env);
 const logger = createLogger({ function: 'exchangeAuthCode' });
 const vault = createVaultAtStart(loadKeySourceConfig(env), logger);
 const appCheck = appCheckGateFromConfig(loadAppCheckConfig(env));
+const db = createFirestore(firestore);
+const events = userEventsFromConfig(loadUserEventsConfig(env), { db, logger });
 
 export const exchangeAuthCode = toHttpFunction(
   createExchangeHandler({
     google: createGoogleSignIn(oauth),
-    users: createUserRepository(createFirestore(firestore), firestore.usersCollection, () => drawShard(dueIndex.shards, Math.random)),
+    users: createUserRepository(db, firestore.usersCollection, { events, drawShard: () => drawShard(dueIndex.shards, Math.random) }),
     vault,
     requiredScopes: oauth.requiredScopes,
     now: () => new Date(),

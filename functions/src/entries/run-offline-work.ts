@@ -1,6 +1,8 @@
 /** Deployed function `runOfflineWork` (Pub/Sub CloudEvent): wiring only. */
 import { loadFirestoreConfig, loadGoogleOAuthConfig, loadKeySourceConfig, loadWorkerConfig } from '../config';
 import { loadDriveConfig } from '../drive/drive-config';
+import { loadUserEventsConfig } from '../events/events-config';
+import { userEventsFromConfig } from '../events/user-events-from-config';
 import { createOAuthClient } from '../google/oauth-client';
 import { registeredJobs } from '../jobs/registered-jobs';
 import { createLogger } from '../logging/logger';
@@ -14,10 +16,11 @@ const oauth = loadGoogleOAuthConfig(env);
 const firestore = loadFirestoreConfig(env);
 const worker = loadWorkerConfig(env);
 const logger = createLogger({ function: 'runOfflineWork' });
+const db = createFirestore(firestore);
 
 export const runOfflineWork = createWorkerHandler(
   {
-    leases: new LeaseStore(createFirestore(firestore), firestore.usersCollection),
+    leases: new LeaseStore(db, firestore.usersCollection, userEventsFromConfig(loadUserEventsConfig(env), { db, logger })),
     vault: createVaultAtStart(loadKeySourceConfig(env), logger),
     oauth: createOAuthClient(oauth),
     jobs: registeredJobs(),

@@ -20,3 +20,10 @@ export function missingScopes(required: readonly string[], granted: readonly str
   const have = new Set(granted.map(normaliseScope));
   return required.map(normaliseScope).filter((scope) => !have.has(scope));
 }
+
+/** Whether two scope lists grant the same set (order, duplicates and short aliases do not count). */
+export function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a.map(normaliseScope));
+  const right = new Set(b.map(normaliseScope));
+  return left.size === right.size && [...left].every((scope) => right.has(scope));
+}

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type DocumentReference, type Firestore, Timestamp, type Transaction } from '@google-cloud/firestore';
+import type { StagedEvent, UserEvents } from '../events/user-events';
 import { refreshTokenIdFromEvent } from '../users/refresh-token-ids';
 import type { UserRecord } from '../users/user-record';
-import { effectOf, userUpdateFor } from './event-effects';
+import { effectOf, isStopEvent, lifecycleReasonOf, type StopEventName, userUpdateFor } from './event-effects';
 import type { EventSubject, SecurityEvent } from './security-events';
 import type { SecurityEventToken } from './verify-security-event-token';
 
@@ -16,6 +17,7 @@ const MAX_TOKEN_MATCHES = 10;
 export interface ApplyDeps {
   db: Firestore;
   usersCollection: string;
+  events: UserEvents;
   now: () => Date;
 }
 
@@ -31,15 +33,18 @@ export interface AppliedEvents {
  * event (Google redelivers, possibly concurrently) exactly one commits its effects; the other
  * sees the record and changes nothing. Effects and the record commit together or not at all, so
  * a failure half-way leaves nothing that would make Google's redelivery look like a duplicate.
+ * A user whose offline access an event stops gets one `reauth_required` event in the same
+ * transaction; a user already stopped (a repeated or second event) gets none.
  */
 export async function applySecurityEvents(token: SecurityEventToken, events: readonly SecurityEvent[], deps: ApplyDeps): Promise<AppliedEvents> {
   const record = deps.db.collection(RISC_EVENTS_COLLECTION).doc(eventDocumentId(token));
-  return deps.db.runTransaction(async (tx) => {
-    if ((await tx.get(record)).exists) return { duplicate: true, changedUsers: events.map(() => 0) };
+  const { applied, staged } = await deps.db.runTransaction(async (tx) => {
+    if ((await tx.get(record)).exists) return { applied: { duplicate: true, changedUsers: events.map(() => 0) }, staged: [] };
     const targets = await Promise.all(events.map((event) => readTargets(tx, event, deps)));
-    const receivedAt = Timestamp.fromDate(deps.now());
+    const now = deps.now();
+    const receivedAt = Timestamp.fromDate(now);
     // One write per user document, even when several events of the token concern the same user.
-    const updates = new Map<string, { ref: DocumentReference; fields: Record<string, unknown> }>();
+    const updates = new Map<string, PendingUpdate>();
     const changedUsers = events.map((event, index) => {
       if (event.name === 'verification' || event.name === 'unknown') return 0;
       let changed = 0;
@@ -47,12 +52,21 @@ export async function applySecurityEvents(token: SecurityEventToken, events: rea
         const fields = userUpdateFor(target.user, { name: event.name, jti: token.jti, reason: event.reason, receivedAt });
         if (!fields) continue;
         const pending = updates.get(target.ref.path);
-        updates.set(target.ref.path, { ref: target.ref, fields: { ...pending?.fields, ...fields } });
+        updates.set(target.ref.path, {
+          ...target,
+          fields: { ...pending?.fields, ...fields },
+          stoppedBy: pending?.stoppedBy ?? (target.user.status === 'active' && isStopEvent(event.name) ? event.name : undefined),
+        });
         changed += 1;
       }
       return changed;
     });
-    for (const { ref, fields } of updates.values()) tx.update(ref, fields);
+    const staged: StagedEvent[] = [];
+    for (const { ref, user, fields, stoppedBy } of updates.values()) {
+      const event = stoppedBy && deps.events.stage(tx, user.eventSequence, { kind: 'reauth_required', userId: ref.id, status: 'reauth_required', reason: lifecycleReasonOf(stoppedBy) }, now);
+      if (event) staged.push(event);
+      tx.update(ref, { ...fields, ...event?.userFields });
+    }
     tx.create(record, {
       jti: token.jti,
       issuer: token.issuer,
@@ -62,8 +76,16 @@ export async function applySecurityEvents(token: SecurityEventToken, events: rea
       receivedAt,
       expireAt: Timestamp.fromMillis(receivedAt.toMillis() + EVENT_RETENTION_DAYS * 86_400_000),
     });
-    return { duplicate: false, changedUsers };
+    return { applied: { duplicate: false, changedUsers }, staged };
   });
+  await Promise.all(staged.map((event) => deps.events.publish(event)));
+  return applied;
+}
+
+interface PendingUpdate extends Target {
+  fields: Record<string, unknown>;
+  /** The event that took this user from active to reauth_required, if one did. */
+  stoppedBy: StopEventName | undefined;
 }
 
 /** The jti is chosen by the issuer: hashed, it is always a valid document id of fixed length. */

@@ -1,4 +1,5 @@
 import { FieldValue, type Timestamp } from '@google-cloud/firestore';
+import type { UserEventReason } from '../events/user-event';
 import type { SecurityEventRecord, UserRecord } from '../users/user-record';
 import type { EventName } from './security-events';
 
@@ -19,6 +20,24 @@ const STOP_CODES = {
   'sessions-revoked': 'sessions_revoked',
   'account-disabled': 'account_disabled',
 } as const satisfies Partial<Record<EventName, string>>;
+
+export type StopEventName = keyof typeof STOP_CODES;
+
+/** The `reason` of the `reauth_required` lifecycle event (events/) an event that stops offline access emits. */
+const LIFECYCLE_REASONS = {
+  'tokens-revoked': 'risc_tokens_revoked',
+  'token-revoked': 'risc_token_revoked',
+  'sessions-revoked': 'risc_sessions_revoked',
+  'account-disabled': 'risc_account_disabled',
+} as const satisfies Record<StopEventName, UserEventReason>;
+
+export function isStopEvent(name: EventName | 'unknown'): name is StopEventName {
+  return name in STOP_CODES;
+}
+
+export function lifecycleReasonOf(name: StopEventName): UserEventReason {
+  return LIFECYCLE_REASONS[name];
+}
 
 export function effectOf(name: EventName | 'unknown'): EventEffect {
   if (name in STOP_CODES) return 'stop_offline_access';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error';
+import { writeSecretFileOnce } from '../config/secret-file';
 import { decodeBase64Key } from './key-material';
 import { KEY_BYTES, type KeySource } from './key-source';
 import { VaultError } from './vault-error';
@@ -46,12 +46,5 @@ function readKeyFile(path: string): Buffer {
  * exists: an existing key may already protect stored tokens, so it is never replaced.
  */
 export function generateKeyFile(path: string): 'created' | 'exists' {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-    return 'created';
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
-    throw error;
-  }
+  return writeSecretFileOnce(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`);
 }

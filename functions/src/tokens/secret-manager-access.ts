@@ -54,8 +54,20 @@ export interface KeyVersionMetadata {
 
 /** Reads one secret version (a number or `latest`) and returns its 32-byte key and real version number. */
 export async function accessKeyVersion(settings: AccessSettings, versionName: string): Promise<KeyVersion> {
+  const { version, payload } = await accessSecretPayload(settings, versionName);
+  return { version, key: keyOf(payload, versionName) };
+}
+
+export interface SecretPayload {
+  /** The numeric version Secret Manager resolved the request to (also for `latest`). */
+  version: string;
+  payload: Uint8Array;
+}
+
+/** Reads one secret version's bytes as they are, for secrets other than the token key (the webhook secret). */
+export async function accessSecretPayload(settings: AccessSettings, versionName: string): Promise<SecretPayload> {
   const response = await withSecretManagerRetry(settings, versionName, () => accessOnce(settings, versionName));
-  return { version: versionNumberOf(response.name, versionName), key: keyOf(response, versionName) };
+  return { version: versionNumberOf(response.name, versionName), payload: payloadBytes(response) };
 }
 
 /**
@@ -113,8 +125,8 @@ function versionNumberOf(name: string | null | undefined, requested: string): st
   return match[1];
 }
 
-function keyOf(response: AccessResponse, versionName: string): Buffer {
-  const key = decodeKeyMaterial(payloadBytes(response));
+function keyOf(payload: Uint8Array, versionName: string): Buffer {
+  const key = decodeKeyMaterial(payload);
   if (!key) {
     throw new VaultError(
       'invalid_key',

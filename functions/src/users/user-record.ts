@@ -61,6 +61,8 @@ export interface UserRecord {
   credentialChangeRequiredAt?: Timestamp;
   /** RISC `account-enabled`: recorded; a user whose tokens were deleted still signs in again. */
   accountEnabledAt?: Timestamp;
+  /** The `sequence` of the user's last lifecycle event (events/); kept by the disconnect tombstone. */
+  eventSequence?: number;
 }
 
 export interface SecurityEventRecord {

@@ -54,15 +54,18 @@ create_composite_indexes() {
 }
 
 # One tab-separated line per field override: collection group, field, ttl (true/false), and
-# "exempt" when its single-field indexes are switched off ("indexes": []).
+# "exempt" when its single-field indexes are switched off ("indexes": []), "array-contains" when
+# only that one is kept (an array queried with array-contains and nothing else), "keep" otherwise.
 field_override_specs() {
   jq -r --arg users "$(cfg USERS_COLLECTION)" '
     (.fieldOverrides // [])[]
-    | if (.indexes // [] | length) > 0 then error("only \"indexes\": [] overrides are supported") else . end
     | [ (if .collectionGroup == "users" then $users else .collectionGroup end),
         .fieldPath,
         (.ttl // false | tostring),
-        (if has("indexes") then "exempt" else "keep" end)
+        (if has("indexes") | not then "keep"
+         elif (.indexes | length) == 0 then "exempt"
+         elif .indexes == [{"arrayConfig": "CONTAINS", "queryScope": "COLLECTION"}] then "array-contains"
+         else error("only \"indexes\": [] or one collection-scoped array-contains index are supported") end)
       ]
     | @tsv' "$INDEXES_FILE"
 }
@@ -76,9 +79,12 @@ apply_field_overrides() {
         --collection-group="$group" --enable-ttl --project="$PROJECT"
     fi
     if [[ $indexes == exempt ]]; then
-      # An ever-increasing timestamp nobody queries is only write cost and a hotspot if indexed.
+      # A field nobody queries is only write cost if indexed (and a timestamp, a hot range).
       run gcloud firestore indexes fields update "$field" --database="$FIRESTORE_DATABASE" \
         --collection-group="$group" --disable-indexes --project="$PROJECT"
+    elif [[ $indexes == array-contains ]]; then
+      run gcloud firestore indexes fields update "$field" --database="$FIRESTORE_DATABASE" \
+        --collection-group="$group" --index=array-config=contains --project="$PROJECT"
     fi
   done < <(field_override_specs)
 }

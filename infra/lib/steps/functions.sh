@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Step 6: build the TypeScript here, deploy every function of the table as gen2 on nodejs24, then
-# grant each private function's one caller and give runOfflineWork's subscription a dead letter.
+# grant each private function's one caller and give runOfflineWork's subscription a dead letter;
+# with a webhook, create the push subscription that feeds deliverUserEvents.
 #
 # Build: `npm run build` compiles functions/src to functions/lib locally, with the TypeScript and
 # lockfile the tests ran with, and .gcloudignore uploads only functions/lib, package.json and
@@ -17,8 +18,8 @@ readonly FAN_OUT_RETENTION=10m
 deploy_functions() {
   section "6. Functions: build, deploy, grant invokers"
   build_functions
-  for_each_function deploy_function
-  for_each_function grant_invoker
+  for_each_deployed_function deploy_function
+  for_each_deployed_function grant_invoker
 }
 
 build_functions() {
@@ -33,8 +34,20 @@ function_env_vars() {
   local pairs=("GOOGLE_CLOUD_PROJECT=$PROJECT" "OFFLINE_WORK_TOPIC=$(cfg OFFLINE_WORK_TOPIC)") key value
   if function_needs token-key; then pairs+=("TOKEN_KEY_SECRET=$(token_key_secret_path)"); fi
   if function_needs fan-out; then pairs+=("DISPATCH_TOPIC=$(cfg DISPATCH_TOPIC)"); fi
-  # The worker stops starting new work before its timeout and sizes leases from it.
-  if [[ $FN_TRIGGER == topic ]]; then pairs+=("WORKER_TIMEOUT_SECONDS=${FN_TIMEOUT%s}"); fi
+  # The worker stops starting new work before its timeout and sizes leases from it, and gets its
+  # measured runtime settings (functions-table.sh) unless config.env sets the same variable.
+  if [[ $FN_TRIGGER == topic ]]; then
+    pairs+=("WORKER_TIMEOUT_SECONDS=${FN_TIMEOUT%s}")
+    for value in "${WORKER_RUNTIME_ENV[@]}"; do
+      if ! known_config_key "${value%%=*}" || [[ -z $(cfg "${value%%=*}") ]]; then pairs+=("$value"); fi
+    done
+  fi
+  # Given even when empty: an empty USER_EVENTS_TOPIC is what turns lifecycle events off.
+  if function_needs events; then pairs+=("USER_EVENTS_TOPIC=$(cfg USER_EVENTS_TOPIC)"); fi
+  if function_needs webhook-secret; then
+    pairs+=("USER_EVENTS_WEBHOOK_URL=$(cfg USER_EVENTS_WEBHOOK_URL)" "USER_EVENTS_WEBHOOK_SECRET=$(webhook_secret_path)"
+      "USER_EVENTS_DEAD_LETTER_TOPIC=$(cfg USER_EVENTS_DEAD_LETTER_TOPIC)")
+  fi
   for key in "${FUNCTION_ENV_KEYS[@]}"; do
     value=$(cfg "$key")
     if [[ -n $value ]]; then pairs+=("$key=$value"); fi
@@ -51,7 +64,7 @@ deploy_function() {
     --docker-repository="$(docker_repository_path)"
     --set-build-env-vars=GOOGLE_NODE_RUN_SCRIPTS=
     --memory="$FN_MEMORY" --cpu="$FN_CPU" --timeout="$FN_TIMEOUT" --concurrency="$FN_CONCURRENCY"
-    --min-instances=0 --max-instances="$FN_MAX_INSTANCES"
+    --min-instances=0 --max-instances="$(function_max_instances)"
     --set-env-vars="$(function_env_vars)" --update-labels="$LABELS")
   if function_needs client-secret; then
     # Resolved when an instance starts: a new client secret version reaches new instances.
@@ -61,8 +74,8 @@ deploy_function() {
   fi
   case $FN_ACCESS in
     public) args+=(--trigger-http --allow-unauthenticated --ingress-settings=all) ;;
-    # Cloud Scheduler and Eventarc count as internal traffic: nothing else can even reach these.
-    scheduler) args+=(--trigger-http --no-allow-unauthenticated --ingress-settings=internal-only) ;;
+    # Cloud Scheduler, Eventarc and Pub/Sub count as internal traffic: nothing else can even reach these.
+    scheduler | push) args+=(--trigger-http --no-allow-unauthenticated --ingress-settings=internal-only) ;;
     operator) args+=(--trigger-http --no-allow-unauthenticated --ingress-settings=all) ;;
     eventarc)
       args+=(--trigger-topic="$(cfg OFFLINE_WORK_TOPIC)" --trigger-service-account="$(service_account_email "$(trigger_account_id)")"
@@ -88,7 +101,37 @@ grant_invoker() {
         --member="serviceAccount:$(service_account_email "$(trigger_account_id)")" --project="$PROJECT"
       attach_dead_letter_policy
       ;;
+    push)
+      run_retrying gcloud functions add-invoker-policy-binding "$FN_NAME" --region="$REGION" \
+        --member="serviceAccount:$(service_account_email "$(push_account_id)")" --project="$PROJECT"
+      setup_push_subscription
+      ;;
   esac
+}
+
+# The push subscription on USER_EVENTS_TOPIC that feeds the delivery function, signed as its own
+# account. Pub/Sub retries what the function answers 503 with backoff (10 s to 10 min) and, after
+# MAX_DELIVERY_ATTEMPTS, moves it to USER_EVENTS_DEAD_LETTER_TOPIC; the function dead-letters
+# what the webhook refuses for good itself. The ack deadline covers the function's timeout.
+setup_push_subscription() {
+  local url subscription agent dead_letter_topic
+  capture_function_url url
+  subscription=$(push_subscription_name)
+  agent=$(pubsub_service_agent)
+  dead_letter_topic=$(cfg USER_EVENTS_DEAD_LETTER_TOPIC)
+  run_retrying gcloud pubsub topics add-iam-policy-binding "$dead_letter_topic" --member="$agent" \
+    --role=roles/pubsub.publisher --project="$PROJECT"
+  local common=(--push-endpoint="$url" --push-auth-service-account="$(service_account_email "$(push_account_id)")"
+    --ack-deadline="${FN_TIMEOUT%s}" "${RETRY_DELAYS[@]}" --dead-letter-topic="$dead_letter_topic"
+    --max-delivery-attempts="$(cfg MAX_DELIVERY_ATTEMPTS)" --project="$PROJECT")
+  if probe gcloud pubsub subscriptions describe "$subscription" --project="$PROJECT"; then
+    run gcloud pubsub subscriptions update "$subscription" "${common[@]}"
+  else
+    run gcloud pubsub subscriptions create "$subscription" --topic="$(cfg USER_EVENTS_TOPIC)" "${common[@]}" \
+      --expiration-period=never --labels="$LABELS"
+  fi
+  run_retrying gcloud pubsub subscriptions add-iam-policy-binding "$subscription" --member="$agent" \
+    --role=roles/pubsub.subscriber --project="$PROJECT"
 }
 
 # Eventarc creates the push subscription with the function; the retry backoff and dead-letter

@@ -4,15 +4,18 @@
 #   firestore      roles/datastore.user on the project: Firestore has no per-collection IAM, so
 #                  the project is the narrowest level; an IAM condition limits it to this database
 #   token-key,
-#   client-secret  roles/secretmanager.secretAccessor on that one secret
+#   client-secret,
+#   webhook-secret roles/secretmanager.secretAccessor on that one secret
 #   publish        roles/pubsub.publisher on OFFLINE_WORK_TOPIC
 #   fan-out        roles/pubsub.publisher on DISPATCH_TOPIC; a push account for its subscription
+#   events         roles/pubsub.publisher on USER_EVENTS_TOPIC (when events are on)
+#   events-dead-letter  roles/pubsub.publisher on USER_EVENTS_DEAD_LETTER_TOPIC
 # The invoker grants (roles/run.invoker on one function) follow the deploy, in functions.sh.
 
 setup_service_accounts() {
   section "5. Service accounts and least-privilege grants"
   setup_builder
-  for_each_function setup_function_accounts
+  for_each_deployed_function setup_function_accounts
 }
 
 ensure_service_account() {
@@ -52,25 +55,31 @@ setup_function_accounts() {
   if function_needs client-secret; then
     grant_secret_accessor "$(cfg CLIENT_SECRET_NAME)" "$runtime"
   fi
-  if function_needs publish; then
-    run_retrying gcloud pubsub topics add-iam-policy-binding "$(cfg OFFLINE_WORK_TOPIC)" --member="$runtime" \
-      --role=roles/pubsub.publisher --project="$PROJECT"
+  if function_needs webhook-secret; then
+    grant_secret_accessor "$(cfg USER_EVENTS_WEBHOOK_SECRET_NAME)" "$runtime"
   fi
+  if function_needs publish; then grant_topic_publisher "$(cfg OFFLINE_WORK_TOPIC)" "$runtime"; fi
   if function_needs fan-out; then
-    run_retrying gcloud pubsub topics add-iam-policy-binding "$(cfg DISPATCH_TOPIC)" --member="$runtime" \
-      --role=roles/pubsub.publisher --project="$PROJECT"
-    setup_signing_account "$(push_account_id)" "offline-access dispatch-topic push to $FN_NAME"
+    grant_topic_publisher "$(cfg DISPATCH_TOPIC)" "$runtime"
+    setup_pushing_account "$(push_account_id)" "offline-access dispatch-topic push to $FN_NAME"
   fi
+  if function_needs events && events_enabled; then grant_topic_publisher "$(cfg USER_EVENTS_TOPIC)" "$runtime"; fi
+  if function_needs events-dead-letter; then grant_topic_publisher "$(cfg USER_EVENTS_DEAD_LETTER_TOPIC)" "$runtime"; fi
   case $FN_ACCESS in
     scheduler) ensure_service_account "$(scheduler_account_id)" "offline-access scheduler for $FN_NAME" ;;
-    eventarc) setup_signing_account "$(trigger_account_id)" "offline-access Eventarc trigger for $FN_NAME" ;;
+    eventarc) setup_pushing_account "$(trigger_account_id)" "offline-access Eventarc trigger for $FN_NAME" ;;
+    push) setup_pushing_account "$(push_account_id)" "offline-access push subscription for $FN_NAME" ;;
   esac
 }
 
+grant_topic_publisher() {
+  run_retrying gcloud pubsub topics add-iam-policy-binding "$1" --member="$2" --role=roles/pubsub.publisher --project="$PROJECT"
+}
+
 # Pub/Sub signs each push to a function with an OIDC token of the push's own account (the Eventarc
-# trigger's, or the dispatch topic's subscription's); to do that, its service agent must be able to
-# mint tokens for that one account (and no other).
-setup_signing_account() {
+# trigger's, the dispatch topic's subscription's, or the webhook subscription's); to do that, its
+# service agent must be able to mint tokens for that one account (and no other).
+setup_pushing_account() {
   local id=$1 description=$2
   ensure_service_account "$id" "$description"
   run_retrying gcloud iam service-accounts add-iam-policy-binding "$(service_account_email "$id")" \

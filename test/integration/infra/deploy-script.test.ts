@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { flagValue, isGcloud, parseDryRunOutput } from '../../../infra/check/dry-run-output';
 import { deployedFunctions } from '../../../infra/check/iam-grants';
 import { REPO_ROOT, runInfraScript } from '../../../infra/check/run-script';
+import { PROPOSED_WORKER_RUNTIME_ENV } from '../../../bench/suites/offline/worker-runtime';
 import { dryRun, EXAMPLE_CONFIG } from './dry-runs';
 
 /** deploy.sh's behaviour around its inputs: the config file, flags, secrets and entry files. */
@@ -27,6 +28,12 @@ function configWith(lines: string[]): string {
 }
 
 const deployDryRun = (args: string[]) => runInfraScript('deploy.sh', ['--dry-run', ...args], NO_ACCOUNT_ENV());
+
+function deployOf(stdout: string, functionName: string): string[] {
+  const deploy = parseDryRunOutput(stdout).find((c) => isGcloud(c.argv, 'functions', 'deploy') && c.argv[3] === functionName);
+  if (!deploy) throw new Error(`no gcloud functions deploy ${functionName}`);
+  return deploy.argv;
+}
 
 function envVarsOf(stdout: string, functionName: string): Map<string, string> {
   const deploy = parseDryRunOutput(stdout).find((c) => isGcloud(c.argv, 'functions', 'deploy') && c.argv[3] === functionName);
@@ -77,7 +84,33 @@ describe('deploy.sh --dry-run', () => {
     expect(deploys.map((c) => [flagValue(c.argv, 'project'), flagValue(c.argv, 'region')])).toEqual(deploys.map(() => ['flag-project-1', 'asia-east1']));
   });
 
+  it("gives the worker the bench's runtime settings and WORKER_CONCURRENCY, and no other function Node flags", async () => {
+    const run = await dryRun('deploy.sh');
+    const worker = envVarsOf(run.stdout, 'runOfflineWork');
+    for (const [key, value] of Object.entries(PROPOSED_WORKER_RUNTIME_ENV)) expect([key, worker.get(key)]).toEqual([key, value]);
+    expect(worker.get('WORKER_CONCURRENCY')).toBe('32');
+    for (const other of ['exchangeAuthCode', 'dispatchOfflineWork', 'disconnect']) {
+      const env = envVarsOf(run.stdout, other);
+      expect([other, env.has('NODE_OPTIONS'), env.has('MALLOC_ARENA_MAX')]).toEqual([other, false, false]);
+    }
+    const configured = await deployDryRun(['--config', configWith(['WORKER_CONCURRENCY=48'])]);
+    const pairs = flagValue(deployOf(configured.stdout, 'runOfflineWork'), 'set-env-vars')!.split('|');
+    expect(pairs.filter((pair) => pair.startsWith('WORKER_CONCURRENCY='))).toEqual(['WORKER_CONCURRENCY=48']);
+  });
+
+  it('caps instances as the table says, unless infra/config.env sets WORKER_MAX_INSTANCES or DISPATCHER_MAX_INSTANCES', async () => {
+    const defaults = await dryRun('deploy.sh');
+    expect(flagValue(deployOf(defaults.stdout, 'runOfflineWork'), 'max-instances')).toBe('10');
+    expect(flagValue(deployOf(defaults.stdout, 'dispatchOfflineWork'), 'max-instances')).toBe('10');
+    const run = await deployDryRun(['--config', configWith(['WORKER_MAX_INSTANCES=250', 'DISPATCHER_MAX_INSTANCES=12'])]);
+    expect(run.code).toBe(0);
+    expect(flagValue(deployOf(run.stdout, 'runOfflineWork'), 'max-instances')).toBe('250');
+    expect(flagValue(deployOf(run.stdout, 'dispatchOfflineWork'), 'max-instances')).toBe('12');
+    expect(flagValue(deployOf(run.stdout, 'exchangeAuthCode'), 'max-instances')).toBe('20');
+  });
+
   it.each([
+    ['a max-instances setting that is not a number', ['WORKER_MAX_INSTANCES=lots'], /WORKER_MAX_INSTANCES must be a positive whole number/],
     ['an unknown setting', ['PROJCT_ID=typo-project'], /unknown setting PROJCT_ID/],
     ['a client id that is not a web client id', ['GOOGLE_OAUTH_CLIENT_ID=12345'], /GOOGLE_OAUTH_CLIENT_ID must be/],
     ['a lease shorter than the worker timeout', ['LEASE_SECONDS=300'], /LEASE_SECONDS \(300\) must be longer/],
@@ -95,6 +128,67 @@ describe('deploy.sh --dry-run', () => {
     expect([badProject.code, badProject.stderr]).toEqual([1, expect.stringMatching(/not a valid Google Cloud project id/)]);
     const badFlag = await deployDryRun(['--config', EXAMPLE_CONFIG, '--yes']);
     expect([badFlag.code, badFlag.stderr]).toEqual([1, expect.stringMatching(/unknown flag --yes/)]);
+  });
+});
+
+describe('deploy.sh and lifecycle events', () => {
+  const deploys = (stdout: string) => parseDryRunOutput(stdout).filter((c) => isGcloud(c.argv, 'functions', 'deploy')).map((c) => c.argv[3]);
+  const created = (stdout: string, ...group: string[]) =>
+    parseDryRunOutput(stdout).filter((c) => isGcloud(c.argv, ...group, 'create')).map((c) => c.argv[2 + group.length]);
+
+  it('creates the events topic and passes USER_EVENTS_TOPIC to the functions that emit; no webhook without USER_EVENTS_WEBHOOK_URL', async () => {
+    const run = await deployDryRun(['--config', EXAMPLE_CONFIG]);
+    expect(run.code).toBe(0);
+    expect(created(run.stdout, 'pubsub', 'topics')).toEqual(['offline-work', 'offline-work-dispatch', 'offline-work-dead-letter', 'offline-access-user-events']);
+    for (const name of ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'riscReceiver']) {
+      expect([name, envVarsOf(run.stdout, name).get('USER_EVENTS_TOPIC')]).toEqual([name, 'offline-access-user-events']);
+    }
+    expect(envVarsOf(run.stdout, 'offlineStatus').has('USER_EVENTS_TOPIC')).toBe(false);
+    expect(deploys(run.stdout)).not.toContain('deliverUserEvents');
+    expect(created(run.stdout, 'secrets')).toEqual(['oauth-client-secret', 'token-key']);
+    expect(created(run.stdout, 'pubsub', 'subscriptions')).toEqual(['offline-work-dead-letter-sub', 'offline-work-dispatch-push']);
+  });
+
+  it('USER_EVENTS_TOPIC empty turns events off: no topic, no publisher grant, and the functions are told (an empty value)', async () => {
+    const run = await deployDryRun(['--config', configWith(['USER_EVENTS_TOPIC='])]);
+    expect(run.code).toBe(0);
+    expect(created(run.stdout, 'pubsub', 'topics')).toEqual(['offline-work', 'offline-work-dispatch', 'offline-work-dead-letter']);
+    expect(run.stdout).not.toContain('offline-access-user-events');
+    expect(envVarsOf(run.stdout, 'exchangeAuthCode').get('USER_EVENTS_TOPIC')).toBe('');
+  });
+
+  it('a webhook adds its secret (piped from /dev/urandom), its dead-letter topic, deliverUserEvents and its push subscription', async () => {
+    const run = await deployDryRun(['--config', configWith(['USER_EVENTS_WEBHOOK_URL=https://hooks.example.com/offline-access?app=1'])]);
+    expect(run.code).toBe(0);
+    expect(created(run.stdout, 'secrets')).toEqual(['oauth-client-secret', 'token-key', 'user-events-webhook-secret']);
+    const version = parseDryRunOutput(run.stdout).find((c) => isGcloud(c.argv, 'secrets', 'versions', 'add') && c.argv[4] === 'user-events-webhook-secret');
+    expect(version?.argv).toContain('--data-file=-');
+    expect(version?.line).toMatch(/stdin: whsec_ and the base64 of head -c 32 \/dev\/urandom/);
+    expect(deploys(run.stdout)).toContain('deliverUserEvents');
+    expect(Object.fromEntries(envVarsOf(run.stdout, 'deliverUserEvents'))).toMatchObject({
+      USER_EVENTS_WEBHOOK_URL: 'https://hooks.example.com/offline-access?app=1',
+      USER_EVENTS_WEBHOOK_SECRET: 'projects/my-offline-access/secrets/user-events-webhook-secret',
+      USER_EVENTS_DEAD_LETTER_TOPIC: 'offline-access-user-events-dead-letter',
+    });
+    const push = parseDryRunOutput(run.stdout).find((c) => isGcloud(c.argv, 'pubsub', 'subscriptions', 'create') && c.argv[4] === 'offline-access-deliver-user-events');
+    expect(push && ['topic', 'ack-deadline', 'min-retry-delay', 'max-retry-delay', 'dead-letter-topic', 'max-delivery-attempts'].map((flag) => flagValue(push.argv, flag))).toEqual([
+      'offline-access-user-events', '60', '10s', '600s', 'offline-access-user-events-dead-letter', '5',
+    ]);
+  });
+
+  it.each([
+    ['plain http', 'USER_EVENTS_WEBHOOK_URL=http://hooks.example.com/x', /USER_EVENTS_WEBHOOK_URL must be an https:\/\/ URL/],
+    ['credentials in it', 'USER_EVENTS_WEBHOOK_URL=https://user:pw@hooks.example.com/x', /USER_EVENTS_WEBHOOK_URL must be an https:\/\/ URL/],
+    ['a fragment', 'USER_EVENTS_WEBHOOK_URL=https://hooks.example.com/x#y', /USER_EVENTS_WEBHOOK_URL must be an https:\/\/ URL/],
+    ['an invalid events topic', 'USER_EVENTS_TOPIC=9lives', /USER_EVENTS_TOPIC is not a valid Pub\/Sub topic id/],
+  ])('stops on a webhook URL or topic with %s', async (_what, line, message) => {
+    const run = await deployDryRun(['--config', configWith([line])]);
+    expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(message)]);
+  });
+
+  it('stops on a webhook without events', async () => {
+    const run = await deployDryRun(['--config', configWith(['USER_EVENTS_TOPIC=', 'USER_EVENTS_WEBHOOK_URL=https://hooks.example.com/x'])]);
+    expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(/USER_EVENTS_WEBHOOK_URL needs lifecycle events/)]);
   });
 });
 

@@ -37,12 +37,15 @@ function failures(checks: readonly GcloudCheck[]): string {
 
 describe('the installed gcloud accepts every command the scripts print', () => {
   let printed: PrintedCommand[];
+  let eventsOff: PrintedCommand[];
   let checks: GcloudCheck[];
 
   beforeAll(async () => {
     const runs = await Promise.all([dryRun('deploy.sh'), dryRun('teardown.sh', ['--delete-database']), dryRun('rotate-key.sh')]);
     printed = runs.flatMap((run) => gcloudCommands(run.commands));
-    checks = await checkWithGcloudBatch([...printed.map((c) => c.argv), ...BROKEN]);
+    // With lifecycle events off, the functions get an empty USER_EVENTS_TOPIC: that form too (in the batch only).
+    eventsOff = (await dryRun('deploy.sh', [], ['USER_EVENTS_TOPIC='])).commands.filter((c) => isGcloud(c.argv, 'functions', 'deploy'));
+    checks = await checkWithGcloudBatch([...printed.map((c) => c.argv), ...BROKEN, ...eventsOff.map((c) => c.argv)]);
   }, 180_000);
 
   it('checked the commands of all three scripts', () => {
@@ -57,7 +60,13 @@ describe('the installed gcloud accepts every command the scripts print', () => {
   });
 
   it('rejects deliberately broken commands, so the check can fail', () => {
-    expect(checks.slice(printed.length).map((c) => c.verdict)).toEqual(BROKEN.map(() => 'arguments-rejected'));
+    expect(checks.slice(printed.length, printed.length + BROKEN.length).map((c) => c.verdict)).toEqual(BROKEN.map(() => 'arguments-rejected'));
+  });
+
+  it('accepts the function deploys with lifecycle events off (an empty USER_EVENTS_TOPIC)', () => {
+    expect(eventsOff.length).toBeGreaterThan(5);
+    expect(eventsOff.filter((c) => /USER_EVENTS_TOPIC=(\||')/.test(c.line)).length).toBe(5);
+    expect(failures(checks.slice(printed.length + BROKEN.length))).toBe('');
   });
 
   it('agrees with separate gcloud processes on the most intricate commands', async () => {

@@ -8,7 +8,8 @@ import { dryRun, PROJECT } from './dry-runs';
  * this file too.
  */
 const PUBLIC_FUNCTIONS = new Set(['exchangeAuthCode', 'disconnect', 'offlineStatus', 'riscReceiver']);
-const FUNCTIONS_NOW = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork'];
+const FUNCTIONS_NOW = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'offlineStatus', 'riscReceiver', 'rewrapTokens', 'deliverUserEvents'];
+const EVENTS_PUBLISHER = 'topic:offline-access-user-events:roles/pubsub.publisher';
 
 /** The only project-wide grants, each kept as narrow as a condition allows. */
 const PROJECT_ROLES: Record<string, RegExp | null> = {
@@ -70,6 +71,7 @@ describe('IAM granted by deploy.sh', () => {
       ...functions.map((f) => f.triggerServiceAccount),
       ...commands.map((c) => flagValue(c.argv, 'oidc-service-account-email')),
       ...commands.map((c) => flagValue(c.argv, 'build-service-account')?.split('/').pop()),
+      ...commands.map((c) => flagValue(c.argv, 'push-auth-service-account')),
     ]);
     for (const account of accounts) expect(otherRoles.has(account)).toBe(false);
   });
@@ -84,9 +86,11 @@ describe('IAM granted by deploy.sh', () => {
       'project::roles/datastore.user',
       'secret:oauth-client-secret:roles/secretmanager.secretAccessor',
       'secret:token-key:roles/secretmanager.secretAccessor',
+      EVENTS_PUBLISHER,
     ]);
     expect(of('dispatchOfflineWork')).toEqual([
       'project::roles/datastore.user',
+      EVENTS_PUBLISHER,
       'topic:offline-work-dispatch:roles/pubsub.publisher',
       'topic:offline-work:roles/pubsub.publisher',
     ]);
@@ -95,7 +99,24 @@ describe('IAM granted by deploy.sh', () => {
       'project::roles/datastore.user',
       'secret:oauth-client-secret:roles/secretmanager.secretAccessor',
       'secret:token-key:roles/secretmanager.secretAccessor',
+      EVENTS_PUBLISHER,
     ]);
+    expect(of('disconnect')).toEqual(['project::roles/datastore.user', 'secret:token-key:roles/secretmanager.secretAccessor', EVENTS_PUBLISHER]);
+    expect(of('offlineStatus')).toEqual(['project::roles/datastore.user']);
+    expect(of('riscReceiver')).toEqual(['project::roles/datastore.user', EVENTS_PUBLISHER]);
+    expect(of('rewrapTokens')).toEqual(['project::roles/datastore.user', 'secret:token-key:roles/secretmanager.secretAccessor']);
+    // The webhook's delivery: its secret and its dead-letter topic; no Firestore, no token key, no events topic.
+    expect(of('deliverUserEvents')).toEqual([
+      'secret:user-events-webhook-secret:roles/secretmanager.secretAccessor',
+      'topic:offline-access-user-events-dead-letter:roles/pubsub.publisher',
+    ]);
+  });
+
+  it('lets only the functions that change a user\'s state, and the dispatcher that sweeps, publish lifecycle events', () => {
+    const publishers = grants.filter((g) => g.scope === 'topic' && g.resource === 'offline-access-user-events').map((g) => [g.role, accountOf(g.member)]);
+    expect(publishers.sort()).toEqual(
+      ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'riscReceiver'].map((name) => ['roles/pubsub.publisher', runtimeAccount(name)]).sort(),
+    );
   });
 
   it('lets only public functions be called without authentication', () => {
@@ -126,11 +147,16 @@ describe('IAM granted by deploy.sh', () => {
     expect(grants.filter((g) => accountOf(g.member) === triggerAccount).map((g) => [g.scope, g.resource, g.role])).toEqual([
       ['function', 'runOfflineWork', 'roles/run.invoker'],
     ]);
-    // Pub/Sub may mint tokens for the push accounts only (this one and the dispatch topic's), to sign its pushes.
-    expect(grants.filter((g) => g.role === 'roles/iam.serviceAccountTokenCreator').map((g) => [g.scope, g.resource]).sort()).toEqual([
-      ['service-account', triggerAccount],
-      ['service-account', pushAccount()],
-    ].sort());
+    // Pub/Sub may mint tokens for the three pushing accounts only (this one, the dispatch topic's and the webhook's), to sign its pushes.
+    const agent = 'serviceAccount:service-PROJECT_NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com';
+    const webhookPushAccount = `push-deliver-user-events@${PROJECT}.iam.gserviceaccount.com`;
+    expect(grants.filter((g) => g.role === 'roles/iam.serviceAccountTokenCreator').map((g) => [g.scope, g.resource, g.member]).sort()).toEqual(
+      [
+        ['service-account', triggerAccount, agent],
+        ['service-account', pushAccount(), agent],
+        ['service-account', webhookPushAccount, agent],
+      ].sort(),
+    );
   });
 
   it("lets the dispatch topic's push account invoke the dispatcher and nothing else, and pushes signed as it", () => {
@@ -143,6 +169,29 @@ describe('IAM granted by deploy.sh', () => {
     expect(grants.filter((g) => accountOf(g.member) === pushAccount()).map((g) => [g.scope, g.resource, g.role])).toEqual([
       ['function', 'dispatchOfflineWork', 'roles/run.invoker'],
     ]);
+  });
+
+  it("lets the webhook's push subscription account invoke deliverUserEvents and nothing else, over internal ingress", () => {
+    const create = commands.find((c) => isGcloud(c.argv, 'pubsub', 'subscriptions', 'create') && c.argv[4] === 'offline-access-deliver-user-events');
+    expect(create && flagValue(create.argv, 'topic')).toBe('offline-access-user-events');
+    const pushAccount = create && flagValue(create.argv, 'push-auth-service-account');
+    expect(pushAccount).toBe(`push-deliver-user-events@${PROJECT}.iam.gserviceaccount.com`);
+    expect(grants.filter((g) => accountOf(g.member) === pushAccount).map((g) => [g.scope, g.resource, g.role])).toEqual([
+      ['function', 'deliverUserEvents', 'roles/run.invoker'],
+    ]);
+    expect(functions.find((f) => f.name === 'deliverUserEvents')).toMatchObject({ ingress: 'internal-only', allowsUnauthenticated: false });
+  });
+
+  it('lets the Pub/Sub service agent publish only to dead-letter topics, and acknowledge only on the two push subscriptions', () => {
+    const agent = grants.filter((g) => g.member.includes('gcp-sa-pubsub')).filter((g) => g.role !== 'roles/iam.serviceAccountTokenCreator');
+    expect(agent.map((g) => [g.scope, g.resource, g.role]).sort()).toEqual(
+      [
+        ['topic', 'offline-work-dead-letter', 'roles/pubsub.publisher'],
+        ['topic', 'offline-access-user-events-dead-letter', 'roles/pubsub.publisher'],
+        ['subscription', 'projects/dry-run-proj-42/subscriptions/SUBSCRIPTION_OF_runOfflineWork', 'roles/pubsub.subscriber'],
+        ['subscription', 'offline-access-deliver-user-events', 'roles/pubsub.subscriber'],
+      ].sort(),
+    );
   });
 
   it('gives every invoker grant to exactly one function', () => {

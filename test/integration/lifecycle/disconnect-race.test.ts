@@ -1,5 +1,6 @@
 import { Timestamp } from '@google-cloud/firestore';
 import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
+import { USER_EVENTS_OFF } from '../../../functions/src/events/user-events';
 import { disconnectUser, type DisconnectDeps } from '../../../functions/src/lifecycle/disconnect/disconnect-user';
 import { revokeAtGoogle } from '../../../functions/src/lifecycle/disconnect/revoke-at-google';
 import { interactiveRetryPolicy } from '../../../functions/src/google/google-sign-in';
@@ -24,6 +25,7 @@ describe('disconnect racing a worker', () => {
       collection: 'users',
       vault: h.vault,
       revoke: revokeAtGoogle(google, interactiveRetryPolicy(identity)),
+      events: USER_EVENTS_OFF,
       now: () => new Date(),
       logger: createLogger({}, () => {}),
     };
@@ -58,7 +60,7 @@ describe('disconnect racing a worker', () => {
   it('LeaseStore refuses every write of a lease taken before the disconnect', async () => {
     await h.connect('sam');
     await users().doc('sam').update({ dispatch: { id: 'd2', at: Timestamp.now() } });
-    const leases = new LeaseStore(h.db, 'users');
+    const leases = new LeaseStore(h.db, 'users', USER_EVENTS_OFF);
     const taken = await leases.take({ userId: 'sam', dispatchId: 'd2', owner: 'worker-b', now: new Date(), leaseSeconds: 600 });
     if (taken.kind !== 'leased') throw new Error(`expected a lease, got ${taken.reason}`);
     await disconnectUser('sam', deps);

@@ -12,13 +12,14 @@ import { FULL_SCOPES, startTestSandbox } from '../../support/sandbox';
  */
 export interface LifecycleKit {
   sandbox: SandboxGoogle;
+  projectId: string;
   db: Firestore;
   vault: TokenVault;
   /** Every function process started through the kit, for log checks. */
   functions: FunctionUnderTest[];
   start(target: string, overrides?: NodeJS.ProcessEnv): Promise<FunctionUnderTest>;
-  /** Signs `sub` in through the real exchange (forced consent: a refresh token is stored). */
-  connect(sub: string): Promise<void>;
+  /** Signs `sub` in through the real exchange (forced consent: a refresh token is stored), with FULL_SCOPES unless told. */
+  connect(sub: string, scopes?: readonly string[]): Promise<void>;
   idToken(sub: string, claims?: Record<string, unknown>, signWith?: 'sandbox' | 'foreign'): Promise<string>;
   user(sub: string): Promise<UserRecord | undefined>;
   /** The plaintext tokens stored for `sub`, to look for them where they must not be. */
@@ -26,15 +27,15 @@ export interface LifecycleKit {
   close(): Promise<void>;
 }
 
-export async function startLifecycleKit(label: string): Promise<LifecycleKit> {
+/** `shared`: environment every function of the kit gets (e.g. USER_EVENTS_TOPIC); `projectId`: one chosen beforehand. */
+export async function startLifecycleKit(label: string, shared: NodeJS.ProcessEnv = {}, projectId = newTestProjectId(label)): Promise<LifecycleKit> {
   const sandbox = await startTestSandbox();
-  const projectId = newTestProjectId(label);
   const keyFile = newKeyFile();
   const db = new Firestore({ projectId });
   const vault = createTokenVault(fileKeySource(keyFile));
   const functions: FunctionUnderTest[] = [];
   const start = async (target: string, overrides: NodeJS.ProcessEnv = {}) => {
-    const fn = await startFunctionUnderTest(target, sandbox, { GOOGLE_CLOUD_PROJECT: projectId, TOKEN_KEY_FILE: keyFile, ...overrides });
+    const fn = await startFunctionUnderTest(target, sandbox, { GOOGLE_CLOUD_PROJECT: projectId, TOKEN_KEY_FILE: keyFile, ...shared, ...overrides });
     functions.push(fn);
     return fn;
   };
@@ -42,12 +43,13 @@ export async function startLifecycleKit(label: string): Promise<LifecycleKit> {
   const user = async (sub: string) => (await db.collection('users').doc(sub).get()).data() as UserRecord | undefined;
   return {
     sandbox,
+    projectId,
     db,
     vault,
     functions,
     start,
-    async connect(sub) {
-      const { code } = sandbox.admin.mintCode({ sub, email: `${sub}@example.com`, scopes: FULL_SCOPES, forceConsent: true });
+    async connect(sub, scopes = FULL_SCOPES) {
+      const { code } = sandbox.admin.mintCode({ sub, email: `${sub}@example.com`, scopes: [...scopes], forceConsent: true });
       const response = await fetch(exchange.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-requested-with': 'test' },

@@ -6,6 +6,7 @@ import { type BackfillCursor, decodeBackfillCursor, START_BACKFILL } from '../..
 import { type BackfillDeps, type BackfillResult, backfillShards } from '../../../functions/src/offline/due-index/backfill-shards';
 import { DueIndex } from '../../../functions/src/offline/due-index/due-index';
 import { decodeWorkMessage } from '../../../functions/src/offline/work-message';
+import { USER_EVENTS_OFF } from '../../../functions/src/events/user-events';
 import { LeaseStore } from '../../../functions/src/offline/work/lease-store';
 import { emulatorFirestore } from '../../support/firestore';
 import { dispatchDepsFor } from '../../support/dispatch';
@@ -82,7 +83,7 @@ describe('backfillShards', () => {
     const { topic, subscription } = await createTopicWithPullSubscription(pubsub);
     const topicId = topic.name.split('/').pop()!;
     const dispatch = dispatchDepsFor(db, pubsub, { topic: topicId, collection, env: { DUE_SHARDS: '4', DISPATCH_PAGE_SIZE: '25' } });
-    const worker = runEveryMessage(subscription, new LeaseStore(db, collection));
+    const worker = runEveryMessage(subscription, new LeaseStore(db, collection, USER_EVENTS_OFF));
 
     // The backfill runs page by page while ticks keep claiming (legacy users through shard 0's extra range).
     const backfill = runToCompletion(deps({ pageSize: 20, budgetSeconds: 1, now: sloppyClock() }));

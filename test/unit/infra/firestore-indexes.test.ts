@@ -33,4 +33,10 @@ describe('infra/firestore.indexes.json', () => {
     const exempt = indexes.fieldOverrides.filter((o) => o.collectionGroup === 'users' && o.indexes.length === 0).map((o) => o.fieldPath);
     expect(exempt.sort()).toEqual(userRecordFields().filter((field) => !QUERIED_ALONE.includes(field)).sort());
   });
+
+  it('keeps only the array-contains index of refreshTokenIds, the one Cross-Account Protection queries', () => {
+    expect(indexes.fieldOverrides.filter((o) => o.fieldPath === 'refreshTokenIds')).toEqual([
+      { collectionGroup: 'users', fieldPath: 'refreshTokenIds', indexes: [{ arrayConfig: 'CONTAINS', queryScope: 'COLLECTION' }] },
+    ]);
+  });
 });

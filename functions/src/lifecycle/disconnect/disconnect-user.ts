@@ -1,6 +1,7 @@
 import type { DocumentReference, Firestore, Transaction } from '@google-cloud/firestore';
 import { Timestamp } from '@google-cloud/firestore';
 import { AppError } from '../../errors/app-error';
+import type { StagedEvent, UserEvents } from '../../events/user-events';
 import type { Logger } from '../../logging/logger';
 import type { SealedToken, TokenField, TokenVault } from '../../tokens/vault';
 import { isUnreadableToken, keyFailure } from '../../tokens/key-failure';
@@ -13,6 +14,7 @@ export interface DisconnectDeps {
   collection: string;
   vault: TokenVault;
   revoke: RevokeToken;
+  events: UserEvents;
   now: () => Date;
   logger: Logger;
 }
@@ -28,7 +30,7 @@ const MAX_ROUNDS = 3;
 
 /**
  * "Revoke + delete": revokes the user's grant at Google, then replaces the user document with a
- * tombstone `{userId, status: "disconnected", disconnectedAt, updatedAt, createdAt, shard, revokeError?}`.
+ * tombstone `{userId, status: "disconnected", disconnectedAt, updatedAt, createdAt, shard, revokeError?, eventSequence?}`.
  * Tokens, token identifiers, profile, email, scopes, job cursors, lease and dispatch all go.
  *
  * Why a tombstone rather than no document: a worker that held a lease when the user left finds
@@ -39,6 +41,8 @@ const MAX_ROUNDS = 3;
  *
  * The tombstone is written in a transaction that first checks no grant we have not revoked
  * appeared meanwhile (a concurrent sign-in); if one did, that one is revoked in another round.
+ * The `disconnected` event is part of that transaction, and only when the status changes: a
+ * second disconnect emits nothing.
  */
 export async function disconnectUser(userId: string, deps: DisconnectDeps): Promise<DisconnectResult> {
   const ref = deps.db.collection(deps.collection).doc(userId);
@@ -51,8 +55,11 @@ export async function disconnectUser(userId: string, deps: DisconnectDeps): Prom
       revokeError ??= await revokeStored(userId, pending, deps);
       handled.add(pending.sealed.ciphertext);
     }
-    const outcome = await deps.db.runTransaction((tx) => writeTombstone(tx, ref, handled, revokeError, deps.now()));
-    if (outcome !== 'new_grant') return { changed: outcome === 'written', revokeError };
+    const { outcome, staged } = await deps.db.runTransaction((tx) => writeTombstone(tx, ref, handled, revokeError, deps));
+    if (outcome !== 'new_grant') {
+      await deps.events.publish(staged);
+      return { changed: outcome === 'written', revokeError };
+    }
   }
   throw new AppError('storage_unavailable', 'The account changed while disconnecting. Try again.', { retryAfterSeconds: 1 });
 }
@@ -102,15 +109,21 @@ async function writeTombstone(
   ref: DocumentReference,
   handled: ReadonlySet<string>,
   revokeError: RevokeErrorCode | undefined,
-  now: Date,
-): Promise<TombstoneOutcome> {
+  deps: DisconnectDeps,
+): Promise<{ outcome: TombstoneOutcome; staged?: StagedEvent | undefined }> {
   const current = (await tx.get(ref)).data() as UserRecord | undefined;
-  if (!current) return 'unchanged';
-  if (grantToRevoke(current, handled)) return 'new_grant';
-  if (current.status === 'disconnected' && !current.refreshToken && !current.accessToken) return 'unchanged';
+  if (!current) return { outcome: 'unchanged' };
+  if (grantToRevoke(current, handled)) return { outcome: 'new_grant' };
+  if (current.status === 'disconnected' && !current.refreshToken && !current.accessToken) return { outcome: 'unchanged' };
+  const now = deps.now();
   const at = Timestamp.fromDate(now);
+  const userId = current.userId ?? ref.id;
+  const staged =
+    current.status === 'disconnected'
+      ? undefined
+      : deps.events.stage(tx, current.eventSequence, { kind: 'disconnected', userId, status: 'disconnected', reason: 'user_request' }, now);
   tx.set(ref, {
-    userId: current.userId ?? ref.id,
+    userId,
     status: 'disconnected',
     disconnectedAt: at,
     updatedAt: at,
@@ -118,6 +131,8 @@ async function writeTombstone(
     // Not personal data, and never changed: a user who signs in again keeps the same shard.
     ...(current.shard === undefined ? {} : { shard: current.shard }),
     ...(revokeError ? { revokeError } : {}),
+    ...(current.eventSequence !== undefined ? { eventSequence: current.eventSequence } : {}),
+    ...staged?.userFields,
   });
-  return 'written';
+  return { outcome: 'written', staged };
 }

@@ -1,3 +1,4 @@
+import type { OutboxSweeper } from '../../events/sweep-outbox';
 import type { DueIndex } from '../due-index/due-index';
 import { dispatchShard, type ShardResult, type ShardRunDeps } from './dispatch-shard';
 import type { ShardPublisher } from './work-publisher';
@@ -6,6 +7,8 @@ export interface DispatchDeps extends ShardRunDeps {
   dueIndex: DueIndex;
   /** Set with DISPATCH_TOPIC: a tick fans the shards out as messages instead of claiming them. */
   shardPublisher: ShardPublisher | undefined;
+  /** Publishes the user events their functions left unsent (events/sweep-outbox.ts); never throws. */
+  sweepOutbox: OutboxSweeper;
 }
 
 export type TickResult =
@@ -15,9 +18,15 @@ export type TickResult =
 /**
  * One Cloud Scheduler tick. With a dispatch topic it publishes one `{"shard": s}` message per
  * shard, each pushed back to the dispatcher and claimed by its own invocation; without one it
- * claims every shard itself, in parallel, each through its own rate limiter.
+ * claims every shard itself, in parallel, each through its own rate limiter. Beside that, it
+ * sweeps the user-event outbox.
  */
 export async function dispatchTick(deps: DispatchDeps): Promise<TickResult> {
+  const [result] = await Promise.all([dispatchShards(deps), deps.sweepOutbox()]);
+  return result;
+}
+
+async function dispatchShards(deps: DispatchDeps): Promise<TickResult> {
   const state = await deps.dueIndex.state(deps.config.shards);
   const shards = Array.from({ length: state.shards }, (_, shard) => shard);
   if (deps.shardPublisher) {

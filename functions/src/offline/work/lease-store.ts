@@ -1,4 +1,6 @@
 import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
+import type { UserChange } from '../../events/user-event';
+import type { OutboxWrites, StagedEvent, UserEvents } from '../../events/user-events';
 import type { UserRecord } from '../../users/user-record';
 
 export type SkipReason = 'missing' | 'inactive' | 'stale_dispatch' | 'lease_held' | 'lost_race';
@@ -12,6 +14,12 @@ export interface Lease {
 }
 
 export type LeaseOutcome = { kind: 'leased'; lease: Lease } | { kind: 'skipped'; reason: SkipReason };
+
+/**
+ * The lifecycle event a run's final write makes, judged on the user's document as that write
+ * finds it (undefined: no event). Most runs change nothing and pass none.
+ */
+export type RunChange = (current: UserRecord) => UserChange | undefined;
 
 export interface TakeLeaseInput {
   userId: string;
@@ -30,6 +38,8 @@ export class LeaseStore {
   constructor(
     private readonly db: Firestore,
     private readonly collection: string,
+    private readonly events: UserEvents,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Claims the user for this run if the message is the current dispatch and nobody holds the user. */
@@ -77,9 +87,48 @@ export class LeaseStore {
     });
   }
 
-  /** Ends the run: the fields plus releasing the lease and the dispatch, so a redelivered message is a no-op. */
-  finish(lease: Lease, fields: Record<string, unknown>): Promise<boolean> {
-    return this.write(lease, { ...fields, lease: FieldValue.delete(), dispatch: FieldValue.delete() });
+  /**
+   * Ends the run: the fields plus releasing the lease and the dispatch, so a redelivered message
+   * is a no-op. With a `change`, its event's outbox entry is part of the same write, then published.
+   */
+  async finish(lease: Lease, fields: Record<string, unknown>, change?: RunChange): Promise<boolean> {
+    const final = { ...fields, lease: FieldValue.delete(), dispatch: FieldValue.delete() };
+    if (!change) return this.write(lease, final);
+    const written = await this.writeWithEvent(lease, final, change);
+    if (!written) return false;
+    await this.events.publish(written.event);
+    return true;
+  }
+
+  /**
+   * `write`, with the event: a batch of the same conditional update plus the outbox entry, or the
+   * same fallback transaction. The change is judged on the document the write applies to.
+   */
+  private async writeWithEvent(lease: Lease, fields: Record<string, unknown>, change: RunChange): Promise<{ event: StagedEvent | undefined } | undefined> {
+    const ref = this.db.collection(this.collection).doc(lease.userId);
+    try {
+      const batch = this.db.batch();
+      const event = this.stage(batch, lease.record, change);
+      batch.update(ref, { ...fields, ...event?.userFields }, { lastUpdateTime: lease.lastWriteTime });
+      const results = await batch.commit();
+      // The user's update is the batch's last write.
+      lease.lastWriteTime = results[results.length - 1]!.writeTime;
+      return { event };
+    } catch (error) {
+      if (!isPreconditionFailure(error)) throw error;
+    }
+    return this.db.runTransaction(async (tx) => {
+      const current = (await tx.get(ref)).data() as UserRecord | undefined;
+      if (current?.lease?.owner !== lease.owner || current.status !== 'active') return undefined;
+      const event = this.stage(tx, current, change);
+      tx.update(ref, { ...fields, ...event?.userFields });
+      return { event };
+    });
+  }
+
+  private stage(writes: OutboxWrites, current: UserRecord, change: RunChange): StagedEvent | undefined {
+    const userChange = change(current);
+    return userChange && this.events.stage(writes, current.eventSequence, userChange, this.now());
   }
 }
 

@@ -12,7 +12,7 @@ import type { JobCursor, OfflineJob } from '../../jobs/offline-job';
 import type { Logger } from '../../logging/logger';
 import type { TokenVault } from '../../tokens/vault';
 import type { DispatchedUser } from '../dispatch/claim-due-users';
-import type { Lease, LeaseStore, SkipReason } from './lease-store';
+import type { Lease, LeaseStore, RunChange, SkipReason } from './lease-store';
 import { nextRegularRun, nextRunAfterFailure, nextRunAfterSuccess } from './next-run';
 import { describeRunFailure, type RunErrorCode, WAITS_FOR_OPERATOR } from './run-failure';
 import { UserAccess } from './user-access';
@@ -83,11 +83,11 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
       lastError: FieldValue.delete(),
       attempts: FieldValue.delete(),
       nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, !pending, deps.random)),
-    });
+    }, access.scopesChange());
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {
     if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
-    return recordFailure(lease, error, { ...access.pendingWrites(), ...progress }, deps, logger);
+    return recordFailure(lease, error, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
   }
 }
 
@@ -110,14 +110,14 @@ async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logge
     accessToken: FieldValue.delete(),
     accessTokenExpiresAt: FieldValue.delete(),
     updatedAt: Timestamp.fromDate(deps.now()),
-  });
+  }, () => ({ kind: 'reauth_required', userId: lease.userId, status: 'reauth_required', reason: 'invalid_grant' }));
   return { userId: lease.userId, status: 'reauth_required' };
 }
 
 async function recordFailure(
   lease: Lease,
   error: unknown,
-  keep: Record<string, unknown>,
+  { keep, change }: { keep: Record<string, unknown>; change: RunChange | undefined },
   deps: RunUserDeps,
   logger: Logger,
 ): Promise<UserRunOutcome> {
@@ -129,6 +129,6 @@ async function recordFailure(
   const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code)
     ? nextRegularRun(now, deps.config.intervalSeconds, deps.random)
     : nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random);
-  await deps.leases.finish(lease, { ...keep, lastError: failure.code, attempts, nextRunAt: Timestamp.fromDate(nextRunAt) });
+  await deps.leases.finish(lease, { ...keep, lastError: failure.code, attempts, nextRunAt: Timestamp.fromDate(nextRunAt) }, change);
   return { userId: lease.userId, status: 'failed', errorCode: failure.code };
 }

@@ -1,11 +1,12 @@
 import { Timestamp } from '@google-cloud/firestore';
 import type { OAuth2Client } from 'google-auth-library';
 import { GrantRevokedError, refreshAccessToken } from '../../google/refresh-access-token';
+import { sameScopes } from '../../google/scopes';
 import type { RetryPolicy } from '../../retry/retry';
 import { isUnreadableToken } from '../../tokens/key-failure';
 import type { TokenVault } from '../../tokens/vault';
 import { refreshTokenIds } from '../../users/refresh-token-ids';
-import type { Lease, LeaseStore } from './lease-store';
+import type { Lease, LeaseStore, RunChange } from './lease-store';
 
 /** A cached access token is reused only with more than this left: a job may run for minutes. */
 export const MIN_ACCESS_TOKEN_LIFETIME_MS = 5 * 60_000;
@@ -25,6 +26,8 @@ export interface UserAccessDeps {
  */
 export class UserAccess {
   private refreshedFields: Record<string, unknown> = {};
+  /** Set when a refresh answered with another set of scopes than the stored one. */
+  private grantedScopes: string[] | undefined;
   private revoked = false;
 
   constructor(
@@ -74,9 +77,12 @@ export class UserAccess {
       if (!(await this.deps.leases.write(this.lease, fields))) throw new Error('The lease was lost');
       record.refreshToken = sealed;
     }
+    // Google names the scopes the grant has now; an answer without any says nothing about them.
+    if (tokens.scopes.length > 0 && !sameScopes(tokens.scopes, record.scopes ?? [])) this.grantedScopes = tokens.scopes;
     this.refreshedFields = {
       accessToken: await this.deps.vault.seal(userId, 'accessToken', tokens.accessToken),
       ...(tokens.expiresAt ? { accessTokenExpiresAt: Timestamp.fromDate(tokens.expiresAt) } : {}),
+      ...(this.grantedScopes ? { scopes: this.grantedScopes } : {}),
     };
     return tokens.accessToken;
   }
@@ -89,5 +95,15 @@ export class UserAccess {
   /** Fields to add to the run's final write (empty when the cached token was used). */
   pendingWrites(): Record<string, unknown> {
     return this.refreshedFields;
+  }
+
+  /** The run's `scopes_changed` event, when a refresh answered with other scopes than the document holds. */
+  scopesChange(): RunChange | undefined {
+    const scopes = this.grantedScopes;
+    if (!scopes) return undefined;
+    return (current) =>
+      sameScopes(scopes, current.scopes ?? [])
+        ? undefined
+        : { kind: 'scopes_changed', userId: this.lease.userId, status: 'active', reason: 'token_refresh', scopes };
   }
 }

@@ -1,0 +1,100 @@
+import { Timestamp } from '@google-cloud/firestore';
+import type { PubSub } from '@google-cloud/pubsub';
+import { createMessagePublisher } from '../../../functions/src/events/message-publisher';
+import { userEventSource } from '../../../functions/src/events/user-event';
+import { createUserEvents } from '../../../functions/src/events/user-events';
+import { disconnectUser } from '../../../functions/src/lifecycle/disconnect/disconnect-user';
+import { createLogger } from '../../../functions/src/logging/logger';
+import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
+import { runBatch } from '../../../functions/src/offline/work/run-batch';
+import { emulatorPubSub } from '../../support/pubsub';
+import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { collectEvents, type EventCollector, expectValidUserEvent, summary } from './events-kit';
+
+/**
+ * The worker's final write and its event are one write: the conditional batch when nobody wrote
+ * since the lease, the fallback transaction when someone did (the event then numbered from the
+ * document as that transaction reads it), and nothing at all when the lease was lost.
+ */
+describe("the worker's events and its final write", () => {
+  const project = 'worker-events-test';
+  let pubsub: PubSub;
+  let events: EventCollector;
+  let h: OfflineHarness;
+
+  beforeAll(async () => {
+    pubsub = emulatorPubSub(project);
+    events = await collectEvents(pubsub, 'worker');
+    const logger = createLogger({}, () => {});
+    h = await startOfflineHarness('worker-events', {}, (db) =>
+      createUserEvents({ db, publisher: createMessagePublisher({ projectId: project, topic: events.topicId, pubsub }), source: userEventSource(project), now: () => new Date(), logger }),
+    );
+  });
+  afterAll(async () => {
+    await events.close();
+    await h.close();
+    await pubsub.close();
+  });
+
+  const dispatch = (sub: string, id: string) => h.db.collection('users').doc(sub).update({ dispatch: { id, at: Timestamp.now() }, accessTokenExpiresAt: Timestamp.fromMillis(Date.now() - 1000) });
+  const run = (sub: string, id: string, jobs?: OfflineJob[]) =>
+    runBatch({ v: 1, users: [{ userId: sub, dispatchId: id }] }, Date.now() + 60_000, { ...h.workerDeps(jobs ? { jobs } : {}), owner: `worker-${id}` });
+
+  it('invalid_grant after someone else wrote to the user mid-run: the fallback transaction records the event, numbered from what it read', async () => {
+    await h.connect('ivy');
+    await events.take(1);
+    await h.db.collection('users').doc('ivy').update({ dispatch: { id: 'd1', at: Timestamp.now() } });
+    // Mid-run, something else writes to the user's document (so the worker's conditional write
+    // fails over to its transaction), then Google has forgotten the grant: the job's Drive call
+    // gets a 401, the refresh invalid_grant.
+    const meddles: OfflineJob = {
+      name: 'meddles',
+      requiredScopes: [],
+      async run({ drive }) {
+        await h.db.collection('users').doc('ivy').update({ note: 'touched' });
+        h.sandbox.admin.revokeGrant('ivy');
+        await drive.files.list({ spaces: 'appDataFolder' });
+        throw new Error('unreachable: the call above fails');
+      },
+    };
+    const result = await run('ivy', 'd1', [meddles]);
+    expect(result.counts.reauth_required).toBe(1);
+    const [event, ...more] = await events.take(1);
+    expect(more).toEqual([]);
+    expectValidUserEvent(event!, project);
+    expect(summary(event!)).toEqual({ type: 'reauth_required', subject: 'ivy', sequence: 2, status: 'reauth_required', reason: 'invalid_grant' });
+    expect(await h.user('ivy')).toMatchObject({ status: 'reauth_required', eventSequence: 2, note: 'touched' });
+  });
+
+  it('a lease lost to a disconnect mid-run: the worker writes nothing and emits nothing; the disconnect emits its one event', async () => {
+    await h.connect('jon');
+    await events.take(1);
+    await dispatch('jon', 'd2');
+    const identity = { revoke: async () => ({ kind: 'revoked' as const }) };
+    const leaves: OfflineJob = {
+      name: 'user-leaves-mid-run',
+      requiredScopes: [],
+      async run() {
+        const userEvents = createUserEvents({ db: h.db, publisher: createMessagePublisher({ projectId: project, topic: events.topicId, pubsub }), source: userEventSource(project), now: () => new Date(), logger: createLogger({}, () => {}) });
+        await disconnectUser('jon', { db: h.db, collection: 'users', vault: h.vault, events: userEvents, now: () => new Date(), logger: createLogger({}, () => {}), ...identity });
+        h.sandbox.admin.revokeGrant('jon');
+        return { cursor: {}, summary: {}, done: true };
+      },
+    };
+    await run('jon', 'd2', [leaves]);
+    const got = await events.take(1);
+    expect(got.map(summary)).toEqual([{ type: 'disconnected', subject: 'jon', sequence: 2, status: 'disconnected', reason: 'user_request' }]);
+    expect(await h.user('jon')).toMatchObject({ status: 'disconnected', eventSequence: 2 });
+  });
+
+  it('a run that changes nothing writes no outbox entry', async () => {
+    await h.connect('kai');
+    await events.take(1);
+    const before = (await h.db.collection('userEvents').get()).size;
+    await dispatch('kai', 'd3');
+    const result = await run('kai', 'd3');
+    expect(result.counts.done).toBe(1);
+    expect(await events.take(0)).toEqual([]);
+    expect((await h.db.collection('userEvents').get()).size).toBe(before);
+  });
+});

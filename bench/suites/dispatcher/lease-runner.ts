@@ -1,6 +1,7 @@
 import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
 import type { DispatchedUser } from '../../../functions/src/offline/dispatch/claim-due-users';
+import { USER_EVENTS_OFF } from '../../../functions/src/events/user-events';
 import { LeaseStore, type SkipReason } from '../../../functions/src/offline/work/lease-store';
 import { nextRegularRun } from '../../../functions/src/offline/work/next-run';
 import { sleep } from '../../lib/http-probe';
@@ -37,7 +38,8 @@ export class LeaseRunner {
     collection: string,
     private readonly options: { concurrency: number; leaseSeconds: number; intervalSeconds: number },
   ) {
-    this.leases = new LeaseStore(db, collection);
+    // No lifecycle events: a run that only moves the schedule makes none.
+    this.leases = new LeaseStore(db, collection, USER_EVENTS_OFF);
   }
 
   enqueue(users: readonly DispatchedUser[]): void {

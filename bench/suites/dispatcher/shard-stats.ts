@@ -4,11 +4,8 @@ import type { WorkLog } from './work-log';
 export interface ShardFigures {
   shard: number;
   users: number;
-  /**
-   * Claims per second the shard held, from the publish times: the least-squares slope of its
-   * cumulative published users over Pub/Sub's publish time (start and end effects fall out).
-   */
-  publishSlopePerS: number;
+  /** Claims per second the shard held, from the publish times (`steadyRate`); undefined for a shard of one page. */
+  steadyClaimsPerS: number | undefined;
   /**
    * Oldest due first: how far (in users) any user of the shard was published out of its due order,
    * the distance between its rank by due time and its rank by first publication (users published
@@ -19,7 +16,7 @@ export interface ShardFigures {
 }
 
 /** Per-shard figures from the first publication of each user (every user must have one). */
-export function shardFigures(population: Population, work: WorkLog): ShardFigures[] {
+export function shardFigures(population: Population, work: WorkLog, pageSize: number): ShardFigures[] {
   const byShard: number[][] = Array.from({ length: population.shardCount }, () => []);
   population.ids.forEach((_, i) => {
     if (work.firstPublished[i]! > 0) byShard[population.shards[i]!]!.push(i);
@@ -27,7 +24,7 @@ export function shardFigures(population: Population, work: WorkLog): ShardFigure
   return byShard.map((users, shard) => ({
     shard,
     users: users.length,
-    publishSlopePerS: cumulativeSlope(users.map((i) => work.firstPublished[i]! / 1000)),
+    steadyClaimsPerS: steadyRate(users.map((i) => work.firstPublished[i]! / 1000), pageSize),
     maxDisplacement: maxDisplacement(
       users.map((i) => population.dueAt[i]!),
       users.map((i) => work.firstPublished[i]!),
@@ -35,20 +32,19 @@ export function shardFigures(population: Population, work: WorkLog): ShardFigure
   }));
 }
 
-/** Slope of (time, cumulative count) by least squares: events per second, robust to a slow start or end. */
-export function cumulativeSlope(times: number[]): number {
-  if (times.length < 2) return 0;
-  const x = [...times].sort((a, b) => a - b);
-  const n = x.length;
-  const meanX = x.reduce((sum, v) => sum + v, 0) / n;
-  const meanY = (n + 1) / 2;
-  let num = 0;
-  let den = 0;
-  x.forEach((v, i) => {
-    num += (v - meanX) * (i + 1 - meanY);
-    den += (v - meanX) ** 2;
-  });
-  return den === 0 ? 0 : num / den;
+/**
+ * The rate a shard run's limiter held, from publish times (s): the users published after the first
+ * page over the time from the first page's publication to the last. A shard run publishes each page
+ * once its claims are written, so this spans only claims made at the limiter's pace: the first
+ * page also gets the bucket's initial second of tokens at once, which a whole-run average would
+ * count. The due queries between pages are inside the span (they are part of what a shard holds).
+ * Undefined with a single page.
+ */
+export function steadyRate(times: readonly number[], pageSize: number): number | undefined {
+  if (times.length <= pageSize) return undefined;
+  const sorted = [...times].sort((a, b) => a - b);
+  const span = sorted.at(-1)! - sorted[pageSize - 1]!;
+  return span > 0 ? (sorted.length - pageSize) / span : undefined;
 }
 
 /** The largest distance between an item's rank by `due` and its rank (range, over ties) by `published`. */

@@ -19,6 +19,8 @@ export class WorkLog {
   republished = 0;
   /** First publish time (ms) per user index; 0 = not yet published. */
   readonly firstPublished: Float64Array;
+  /** The claim (`dispatchId`) of each user's latest publication, by user index. */
+  readonly lastDispatchId: (string | undefined)[];
   /** Publish time (ms) of every publication, in arrival order, with its user index. */
   readonly publications: { user: number; at: number }[] = [];
   distinct = 0;
@@ -30,6 +32,7 @@ export class WorkLog {
     private readonly population: Population,
   ) {
     this.firstPublished = new Float64Array(population.ids.length);
+    this.lastDispatchId = new Array<string | undefined>(population.ids.length);
     subscription.on('message', (message: Message) => this.onMessage(message));
     subscription.on('error', () => undefined);
   }
@@ -88,6 +91,7 @@ export class WorkLog {
         continue;
       }
       this.publications.push({ user: i, at });
+      this.lastDispatchId[i] = user.dispatchId;
       if (this.firstPublished[i] === 0) {
         this.firstPublished[i] = at;
         this.distinct += 1;

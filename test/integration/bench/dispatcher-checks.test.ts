@@ -5,6 +5,7 @@ import { checkInvariants } from '../../../bench/suites/dispatcher/invariants';
 import { LeaseRunner } from '../../../bench/suites/dispatcher/lease-runner';
 import { type Population, seedDuePopulation } from '../../../bench/suites/dispatcher/population';
 import { WorkLog } from '../../../bench/suites/dispatcher/work-log';
+import { waitUntil } from '../../../scripts/lib/ports';
 import { emulatorFirestore } from '../../support/firestore';
 import { createTopicWithPullSubscription, emulatorPubSub } from '../../support/pubsub';
 
@@ -46,16 +47,16 @@ describe('dispatcher bench checks', () => {
 
   it('holds when every user is claimed, published and run once, even with stale and duplicate messages', async () => {
     const ids = population.ids;
+    const stand = runner();
+    work.onUsers((users) => stand.enqueue(users));
     for (const id of ids) await claim(id, `old-${id}`);
     for (const id of ids) await claim(id, `new-${id}`);
     // The superseded claim, the current one, and the current one again (a Pub/Sub redelivery).
     await publish(ids.map((userId) => ({ userId, dispatchId: `old-${userId}` })));
     await publish(ids.map((userId) => ({ userId, dispatchId: `new-${userId}` })));
     await publish(ids.map((userId) => ({ userId, dispatchId: `new-${userId}` })));
-    const stand = runner();
-    work.onUsers((users) => stand.enqueue(users));
     expect(await work.waitForEveryUser(10_000)).toBe(true);
-    await work.waitForQuiet(500, 10_000);
+    await waitUntil(async () => work.messages === 3, 'the three work messages', 10_000);
     expect(await stand.drain(10_000)).toBe(true);
 
     expect(stand.totals.ran).toBe(ids.length);
@@ -64,7 +65,7 @@ describe('dispatcher bench checks', () => {
     expect(stale_dispatch + lost_race + lease_held).toBe(2 * ids.length);
     expect(stale_dispatch).toBeGreaterThanOrEqual(ids.length);
     expect(work.republished).toBe(2 * ids.length);
-    const report = await checkInvariants(db, population, work);
+    const report = await checkInvariants(db, population, work, { ran: true });
     expect(report.violations).toEqual([]);
     expect(report.counts).toMatchObject({ users: 6, neverPublished: 0, notRunOnce: 0, leftDue: 0, leaseLeft: 0, missing: 0 });
   });
@@ -73,7 +74,7 @@ describe('dispatcher bench checks', () => {
     const [twice, unpublished, leased, gone, ok, unrun] = population.ids as [string, string, string, string, string, string];
     for (const id of [twice, leased, gone, ok, unrun]) await claim(id, `d-${id}`);
     await publish([twice, leased, gone, ok, unrun].map((userId) => ({ userId, dispatchId: `d-${userId}` })));
-    expect(await waitFor(() => work.distinct === 5)).toBe(true);
+    await waitUntil(async () => work.distinct === 5, 'five users published', 10_000);
     const stand = runner();
     stand.enqueue([twice, ok].map((userId) => ({ userId, dispatchId: `d-${userId}` })));
     expect(await stand.drain(10_000)).toBe(true);
@@ -83,7 +84,7 @@ describe('dispatcher bench checks', () => {
     await db.collection('users').doc(gone).delete();
     await db.collection('users').doc(unrun).update({ nextRunAt: Timestamp.fromMillis(Date.now() - 1_000) });
 
-    const report = await checkInvariants(db, population, work);
+    const report = await checkInvariants(db, population, work, { ran: true });
     expect(report.counts).toMatchObject({ neverPublished: 1, ranTwiceOrMore: 1, leaseLeft: 1, missing: 1 });
     // Never ran: the unpublished user, the unrun one; twice: runs 2.
     expect(report.counts.notRunOnce).toBe(3);
@@ -93,13 +94,20 @@ describe('dispatcher bench checks', () => {
     for (const id of [twice, unpublished, leased, gone, unrun]) expect(text).toContain(id);
     expect(text).not.toContain(ok);
   });
-});
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
+  it('without runs, names a user whose record does not hold the claim it was published with', async () => {
+    const [overwritten, unpublished, ...claimed] = population.ids as [string, string, ...string[]];
+    for (const id of [overwritten, ...claimed]) await claim(id, `d-${id}`);
+    // Another claim of the same user after its publication (a claim that should not have happened).
+    await publish([overwritten, ...claimed].map((userId) => ({ userId, dispatchId: `d-${userId}` })));
+    await claim(overwritten, 'd-other');
+    await waitUntil(async () => work.distinct === 5, 'five users published', 10_000);
+
+    const report = await checkInvariants(db, population, work, { ran: false });
+    expect(report.counts).toMatchObject({ neverPublished: 1, notClaimed: 1, notRunOnce: 0, leftDue: 1, missing: 0 });
+    const text = report.violations.join('\n');
+    expect(text).toContain(overwritten);
+    expect(text).toContain(unpublished);
+    for (const id of claimed) expect(text).not.toContain(id);
+  });
+});

@@ -1,4 +1,4 @@
-import { cumulativeSlope, maxDisplacement } from '../../../bench/suites/dispatcher/shard-stats';
+import { maxDisplacement, steadyRate } from '../../../bench/suites/dispatcher/shard-stats';
 
 describe('dispatcher bench: per-shard figures', () => {
   const due = Array.from({ length: 1200 }, (_, i) => 1_000 + i * 7);
@@ -16,13 +16,17 @@ describe('dispatcher bench: per-shard figures', () => {
     expect(maxDisplacement(due, due.map((d) => -d))).toBe(1199);
   });
 
-  it('the claim rate is the slope of cumulative publications, whatever the start and end', () => {
-    const steady = Array.from({ length: 2000 }, (_, i) => 50 + i / 100);
-    expect(cumulativeSlope(steady)).toBeCloseTo(100, 6);
-    // A burst of 100 at the start (the limiter's first second of tokens) barely moves it.
-    const withBurst = [...Array.from({ length: 100 }, () => 50), ...steady.map((t) => t + 0.01)];
-    expect(cumulativeSlope(withBurst)).toBeGreaterThan(95);
-    expect(cumulativeSlope(withBurst)).toBeLessThan(105);
-    expect(cumulativeSlope([1])).toBe(0);
+  it('the held claim rate counts only the claims after the first page, so the limiter\'s initial burst does not inflate it', () => {
+    // 100 claims/s, pages of 500: the first page has 100 tokens at once and waits 4 s for the rest,
+    // every later page takes 5 s; a page's users are published together when it is claimed.
+    const pages = [4, 9, 14, 19, 24];
+    const published = pages.flatMap((t) => Array.from({ length: 500 }, (_, i) => 1_000 + t + i * 1e-4));
+    expect(steadyRate(published, 500)).toBeCloseTo(100, 0);
+    // Order does not matter; a shard of one page has no steady rate.
+    expect(steadyRate([...published].reverse(), 500)).toBeCloseTo(100, 0);
+    expect(steadyRate(published.slice(0, 500), 500)).toBeUndefined();
+    // A limiter that let the later pages through twice as fast is caught.
+    const fast = [4, 6.5, 9, 11.5, 14].flatMap((t) => Array.from({ length: 500 }, () => t));
+    expect(steadyRate(fast, 500)).toBeCloseTo(200, 6);
   });
 });

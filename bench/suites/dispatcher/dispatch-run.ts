@@ -65,7 +65,7 @@ export interface DispatchRunResult extends Pick<DispatchRunSpec, 'label' | 'mode
   maxDisplacement: number;
   heldRate: HeldRate;
   firestore: { reads: number; writes: number; readsPerUser: number; writesPerUser: number };
-  push: { deliveries: number; redeliveries: number; failures: number };
+  push: { deliveries: number; redeliveries: number; failures: number; lastFailure?: string };
   runs: RunTotals;
   invariants: InvariantCounts;
   kill?: { atS: number; inFlightOnKilled: number; followUpAtS: number; recoveredAfterLease: number };
@@ -133,7 +133,9 @@ export async function runDispatchConfiguration(sandbox: SandboxGoogle, spec: Dis
     let kill: DispatchRunResult['kill'];
     if (spec.mode === 'throughput') {
       await tick(fleet.liveUrls()[0]!, spec.shards, violations);
-      if (!(await work.waitForEveryUser(spec.timeoutMs, noDispatcher))) violations.push(`not every user was published within ${spec.timeoutMs / 1000} s`);
+      if (!(await work.waitForEveryUser(spec.timeoutMs, noDispatcher))) {
+        violations.push(`not every user was published within ${spec.timeoutMs / 1000} s${relay.lastFailure ? ` (last failed push: ${relay.lastFailure})` : ''}`);
+      }
       await waitFor(() => dispatchers.runs.length >= spec.shards && relay!.outstanding === 0, 30_000, noDispatcher);
     } else {
       relay.duplicateNext();
@@ -184,7 +186,7 @@ export async function runDispatchConfiguration(sandbox: SandboxGoogle, spec: Dis
         steady: spread(perShard.flatMap((s) => (s.steadyClaimsPerS === undefined ? [] : [s.steadyClaimsPerS]))),
       },
       firestore: { ...ops, readsPerUser: ops.reads / spec.users, writesPerUser: ops.writes / spec.users },
-      push: { deliveries: relay.deliveries, redeliveries: relay.redeliveries, failures: relay.failures },
+      push: { deliveries: relay.deliveries, redeliveries: relay.redeliveries, failures: relay.failures, ...(relay.lastFailure ? { lastFailure: relay.lastFailure } : {}) },
       runs: runner.totals,
       invariants: invariants.counts,
       ...(kill ? { kill } : {}),

@@ -22,6 +22,8 @@ export interface PushRelay {
   /** Deliveries of a message already delivered before (delivered again, or duplicated on purpose). */
   readonly redeliveries: number;
   readonly failures: number;
+  /** Why the last failed delivery failed (a status, or the error), so a relay that cannot deliver says why. */
+  readonly lastFailure: string | undefined;
   /** Messages received from the subscription so far (each distinct message once). */
   readonly received: number;
   /** Messages received and not yet acknowledged (their push has not yet succeeded). */
@@ -46,6 +48,7 @@ export function startPushRelay(pubsub: PubSub, subscriptionName: string, targets
   const inFlight = new Map<string, number>();
   const counts = { deliveries: 0, redeliveries: 0, failures: 0 };
   let next = 0;
+  let lastFailure: string | undefined;
   let duplicate = false;
   let running = true;
 
@@ -59,8 +62,10 @@ export function startPushRelay(pubsub: PubSub, subscriptionName: string, targets
     try {
       const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: envelope, signal: AbortSignal.timeout(timeoutMs) });
       await response.arrayBuffer();
+      if (!response.ok) lastFailure = `HTTP ${response.status}`;
       return response.ok;
-    } catch {
+    } catch (error) {
+      lastFailure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return false;
     } finally {
       inFlight.set(url, inFlight.get(url)! - 1);
@@ -117,6 +122,9 @@ export function startPushRelay(pubsub: PubSub, subscriptionName: string, targets
     },
     get failures() {
       return counts.failures;
+    },
+    get lastFailure() {
+      return lastFailure;
     },
     get received() {
       return seen.size;

@@ -47,7 +47,12 @@ async function main(): Promise<number> {
       log(`${name}: starting`);
       const sandbox = await startTestSandbox();
       try {
-        reports.push(await RUNNERS[name]({ quick: args.quick, cpuProfileDir: args.cpuProfileDir, sandbox, log: (line) => log(`${name}: ${line}`) }));
+        const report = await RUNNERS[name]({ quick: args.quick, cpuProfileDir: args.cpuProfileDir, sandbox, log: (line) => log(`${name}: ${line}`) });
+        reports.push(report);
+        if (report.violations?.length) {
+          failures[name] = `${report.violations.length} invariant(s) broken: ${report.violations.join('; ')}`;
+          log(`${name}: FAILED: ${failures[name]}`);
+        }
       } catch (error) {
         failures[name] = error instanceof Error ? error.message : String(error);
         log(`${name}: FAILED: ${failures[name]}`);

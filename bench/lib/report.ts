@@ -13,6 +13,8 @@ export interface SuiteReport<Result = unknown> {
   goals: Goal[];
   /** A markdown section (heading, table, notes) for the printed report. */
   markdown: string;
+  /** Invariants the suite found broken: the run records them as the suite's failure and exits non-zero. */
+  violations?: string[];
 }
 
 export function atMost(metric: string, value: number, limit: number, unit = ''): Goal {

@@ -112,10 +112,14 @@ async function stopStartedStack(scenario: Scenario): Promise<void> {
       if (scenario.when === 'starting') return record.look().some(isFunction);
       const reader = find(/^(head|sed) /);
       if (!reader || isAlive(reader.pid)) return false;
-      return fetch(functionUrl(layout, 'rewrapTokens'), { method: 'OPTIONS', signal: AbortSignal.timeout(1_000) }).then(
-        () => true,
-        () => false,
+      // Every function it serves answers (they start one after another; the last is not always the same one).
+      const answers = servedFunctions(undefined).map((name) =>
+        fetch(functionUrl(layout, name), { method: 'OPTIONS', signal: AbortSignal.timeout(1_000) }).then(
+          () => true,
+          () => false,
+        ),
       );
+      return (await Promise.all(answers)).every(Boolean);
     }, state);
     const started = record.look();
     if (scenario.when === 'up') {

@@ -10,7 +10,7 @@ export interface BenchArgs {
 }
 
 export const USAGE = `npm run bench -- [--quick] [--only=${SUITES.join(',')}] [--out=FILE]
-  --quick   fewer samples and smaller loads: a smoke run in about 3 minutes (numbers indicative only)
+  --quick   fewer samples and smaller loads: a smoke run of several minutes (the dispatcher suite alone 3-9; numbers indicative only)
   --only    run just these suites (comma-separated)
   --out     where to write the JSON results (default bench/results/latest.json)
   --cpu-prof=DIR  write a V8 CPU profile of the worker's first timed offline-work round to DIR

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/config-error';
-import { writeSecretFileOnce } from '../config/secret-file';
+import { readSecretFile, writeSecretFileOnce } from '../config/secret-file';
 import { decodeBase64Key } from './key-material';
 import { KEY_BYTES, type KeySource } from './key-source';
 import { VaultError } from './vault-error';
@@ -28,17 +26,7 @@ export function fileKeySource(path: string): KeySource {
 }
 
 function readKeyFile(path: string): Buffer {
-  const fail = (problem: string): never => {
-    throw new ConfigError([{ variable: 'TOKEN_KEY_FILE', problem }]);
-  };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? `points to ${path}, which does not exist` : `points to ${path}, which cannot be read (${code ?? 'error'})`);
-  }
-  return decodeBase64Key(text) ?? fail(`points to ${path}, which does not hold the base64 of a ${KEY_BYTES}-byte key on one line`);
+  return readSecretFile(path, 'TOKEN_KEY_FILE', decodeBase64Key, `the base64 of a ${KEY_BYTES}-byte key on one line`);
 }
 
 /**

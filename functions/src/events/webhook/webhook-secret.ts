@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../config/config-error';
-import { writeSecretFileOnce } from '../../config/secret-file';
+import { readSecretFile, writeSecretFileOnce } from '../../config/secret-file';
 import { lazySecretManagerClient } from '../../tokens/lazy-secret-manager-client';
 import { accessSecretPayload, type SecretVersionAccessor } from '../../tokens/secret-manager-access';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_SECRET_MANAGER_RETRY } from '../../tokens/secret-manager-key-source';
@@ -44,16 +42,7 @@ export function secretManagerWebhookSecret(options: { client: SecretVersionAcces
 
 /** Local development: a file holding the `whsec_` secret (`npm start` writes `.local/webhook-secret`). Read and checked now. */
 export function fileWebhookSecret(path: string): WebhookSecretSource {
-  const fail = (problem: string): never => {
-    throw new ConfigError([{ variable: 'USER_EVENTS_WEBHOOK_SECRET_FILE', problem }]);
-  };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return fail(`points to ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const key = parseWebhookSecret(text) ?? fail(`points to ${path}, which does not hold a whsec_ secret on one line`);
+  const key = readSecretFile(path, 'USER_EVENTS_WEBHOOK_SECRET_FILE', parseWebhookSecret, 'a whsec_ secret on one line');
   return { current: async () => key };
 }
 

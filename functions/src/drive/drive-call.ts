@@ -1,19 +1,11 @@
-import { GrantRevokedError } from '../google/refresh-access-token';
-import { classifyDriveFailure, type DriveFailure } from './drive-failure';
+import { GoogleApiCallError, googleApiCall } from '../google/api-call';
+import type { ApiFailure } from '../google/api-failure';
 
-/**
- * A Drive call that failed after the client's own retries, already classified. `operation` names
- * the call (`files.create`), so logs and job errors say what failed without quoting the request.
- */
-export class DriveCallError extends Error {
-  readonly operation: string;
-  readonly failure: DriveFailure;
-
-  constructor(operation: string, failure: DriveFailure, cause: unknown) {
-    super(`Drive ${operation} failed (${failure.code}${failure.httpStatus ? `, HTTP ${failure.httpStatus}` : ''})`, { cause });
+/** A Drive call that failed after the client's own retries (google/api-call.ts). */
+export class DriveCallError extends GoogleApiCallError {
+  constructor(operation: string, failure: ApiFailure, cause: unknown) {
+    super('Drive', operation, failure, cause);
     this.name = 'DriveCallError';
-    this.operation = operation;
-    this.failure = failure;
   }
 }
 
@@ -25,11 +17,6 @@ export function isDriveCallError(value: unknown): value is DriveCallError {
  * Runs one Drive call and turns whatever it throws into a DriveCallError, except a revoked grant:
  * that is the user's state, not a Drive failure, and passes through untouched for the worker.
  */
-export async function driveCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof GrantRevokedError) throw error;
-    throw new DriveCallError(operation, classifyDriveFailure(error), error);
-  }
+export function driveCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  return googleApiCall(call, (failure, cause) => new DriveCallError(operation, failure, cause));
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { backoffDelayMs } from '../retry/retry';
-import { classifyDriveFailure } from './drive-failure';
+import { classifyApiFailure } from '../google/api-failure';
 
 /**
  * Drive's retry policy, applied by gaxios inside the client so every job gets it.
@@ -28,12 +28,16 @@ export interface RetryCandidate {
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
 
-export function shouldRetryDriveCall(error: RetryCandidate, policy: DriveRetryPolicy): boolean {
+/**
+ * `repeatable`: the caller knows this request is safe to send again whatever its method (a POST
+ * that only reads, like Photos' mediaItems:search, or an upload whose token is only used if kept).
+ */
+export function shouldRetryDriveCall(error: RetryCandidate, policy: DriveRetryPolicy, repeatable = false): boolean {
   const attempt = error.config?.retryConfig?.currentRetryAttempt ?? 0;
   if (attempt >= policy.maxRetries) return false;
   const method = (error.config?.method ?? 'GET').toUpperCase();
-  if (!IDEMPOTENT_METHODS.has(method) || error.config?.data instanceof Readable) return false;
-  const failure = classifyDriveFailure(error);
+  if ((!repeatable && !IDEMPOTENT_METHODS.has(method)) || error.config?.data instanceof Readable) return false;
+  const failure = classifyApiFailure(error);
   if (!failure.transient) return false;
   return failure.retryAfterMs === undefined || failure.retryAfterMs <= policy.maxRetryDelayMs;
 }
@@ -41,16 +45,16 @@ export function shouldRetryDriveCall(error: RetryCandidate, policy: DriveRetryPo
 /** `attempt` counts from 1 for the first retry. */
 export function driveRetryDelayMs(error: RetryCandidate, attempt: number, policy: DriveRetryPolicy, random: () => number): number {
   const backoff = backoffDelayMs(attempt, { maxAttempts: policy.maxRetries + 1, baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxRetryDelayMs }, random);
-  return Math.max(classifyDriveFailure(error).retryAfterMs ?? 0, backoff);
+  return Math.max(classifyApiFailure(error).retryAfterMs ?? 0, backoff);
 }
 
 /** The `retryConfig` gaxios takes (its own fields, filled by our decisions). */
-export function gaxiosRetryConfig(policy: DriveRetryPolicy, random: () => number = Math.random) {
+export function gaxiosRetryConfig(policy: DriveRetryPolicy, random: () => number = Math.random, repeatable = false) {
   return {
     retry: policy.maxRetries,
     noResponseRetries: policy.maxRetries,
-    httpMethodsToRetry: [...IDEMPOTENT_METHODS],
-    shouldRetry: (error: RetryCandidate) => shouldRetryDriveCall(error, policy),
+    httpMethodsToRetry: repeatable ? [...IDEMPOTENT_METHODS, 'POST'] : [...IDEMPOTENT_METHODS],
+    shouldRetry: (error: RetryCandidate) => shouldRetryDriveCall(error, policy, repeatable),
     retryBackoff: async (error: RetryCandidate) => {
       const attempt = error.config?.retryConfig?.currentRetryAttempt ?? 1;
       await new Promise((resolve) => setTimeout(resolve, driveRetryDelayMs(error, attempt, policy, random)));

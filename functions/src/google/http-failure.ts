@@ -43,8 +43,11 @@ function reasonOf(data: unknown): string | undefined {
   if (!data || typeof data !== 'object') return undefined;
   const error = (data as { error?: unknown }).error;
   if (typeof error === 'string') return error;
-  const first = (error as { errors?: { reason?: unknown }[] } | undefined)?.errors?.[0]?.reason;
-  return typeof first === 'string' ? first : undefined;
+  const body = error as { errors?: { reason?: unknown }[]; status?: unknown } | undefined;
+  const first = body?.errors?.[0]?.reason;
+  if (typeof first === 'string') return first;
+  // Newer APIs (Photos) answer google.rpc.Status only: its canonical code name is the reason.
+  return typeof body?.status === 'string' ? body.status : undefined;
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {

@@ -1,5 +1,5 @@
-import type { DriveCallError } from '../drive/drive-call';
-import type { DriveFailure } from '../drive/drive-failure';
+import type { GoogleApiCallError } from '../google/api-call';
+import type { ApiFailure } from '../google/api-failure';
 import type { JobCursor } from './offline-job';
 
 /**
@@ -54,7 +54,7 @@ export function isOfflineJobError(value: unknown): value is OfflineJobError {
   return value instanceof OfflineJobError;
 }
 
-const CODE_FOR_DRIVE_FAILURE: Readonly<Record<DriveFailure['code'], OfflineJobErrorCode>> = {
+const CODE_FOR_API_FAILURE: Readonly<Record<ApiFailure['code'], OfflineJobErrorCode>> = {
   unauthorized: 'upstream_unauthorized',
   rate_limited: 'upstream_rate_limited',
   unavailable: 'upstream_unavailable',
@@ -63,13 +63,13 @@ const CODE_FOR_DRIVE_FAILURE: Readonly<Record<DriveFailure['code'], OfflineJobEr
   rejected: 'upstream_rejected',
 };
 
-/** Wraps a failed Drive call; the message names the operation, never the request. */
-export function offlineJobErrorFromDrive(
-  error: DriveCallError,
+/** Wraps a failed Google API call (Drive, Photos); the message names the operation, never the request. */
+export function offlineJobErrorFromCall(
+  error: GoogleApiCallError,
   progress: { resumeCursor?: JobCursor; summary?: Record<string, number> },
 ): OfflineJobError {
   const { failure } = error;
-  return new OfflineJobError(CODE_FOR_DRIVE_FAILURE[failure.code], error.message, {
+  return new OfflineJobError(CODE_FOR_API_FAILURE[failure.code], error.message, {
     ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
     ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
     ...progress,

@@ -1,10 +1,10 @@
 import { DriveCallError } from '../../../functions/src/drive/drive-call';
-import { classifyDriveFailure } from '../../../functions/src/drive/drive-failure';
-import { OfflineJobError, offlineJobErrorFromDrive } from '../../../functions/src/jobs/offline-job-error';
+import { classifyApiFailure } from '../../../functions/src/google/api-failure';
+import { OfflineJobError, offlineJobErrorFromCall } from '../../../functions/src/jobs/offline-job-error';
 
 function driveError(status: number, headers: Record<string, string> = {}): DriveCallError {
   const cause = Object.assign(new Error('x'), { response: { status, data: {}, headers: new Headers(headers) } });
-  return new DriveCallError('files.list', classifyDriveFailure(cause), cause);
+  return new DriveCallError('files.list', classifyApiFailure(cause), cause);
 }
 
 describe('OfflineJobError', () => {
@@ -16,7 +16,7 @@ describe('OfflineJobError', () => {
     [404, 'upstream_rejected', false],
     [400, 'upstream_rejected', false],
   ])('maps a Drive %s to %s', (status, code, transient) => {
-    const error = offlineJobErrorFromDrive(driveError(status), {});
+    const error = offlineJobErrorFromCall(driveError(status), {});
     expect(error).toBeInstanceOf(OfflineJobError);
     expect(error.code).toBe(code);
     expect(error.transient).toBe(transient);
@@ -24,7 +24,7 @@ describe('OfflineJobError', () => {
   });
 
   it('carries Retry-After, the resume cursor and the work done so far', () => {
-    const error = offlineJobErrorFromDrive(driveError(429, { 'retry-after': '30' }), {
+    const error = offlineJobErrorFromCall(driveError(429, { 'retry-after': '30' }), {
       resumeCursor: { version: 1, phase: 'changes', pageToken: 'p' },
       summary: { enhanced: 2 },
     });

@@ -4,7 +4,7 @@ import type { Logger } from '../../logging/logger';
 import type { EnhanceOptions } from '../../photos/enhance';
 import { PHOTO_LIMITS } from '../../photos/limits';
 import type { JobCursor, OfflineJob, OfflineJobContext, OfflineJobResult } from '../offline-job';
-import { isOfflineJobError, OfflineJobError, offlineJobErrorFromDrive } from '../offline-job-error';
+import { isOfflineJobError, OfflineJobError, offlineJobErrorFromCall } from '../offline-job-error';
 import { listingCursor, type PhotoCursor, readPhotoCursor } from './cursor';
 import { getStartPageToken } from './drive-photos';
 import { enhanceOne, type EnhanceOneSettings } from './enhance-one';
@@ -137,7 +137,7 @@ class PhotoRun {
       ...(this.cursor === undefined ? {} : { resumeCursor: toJobCursor(this.cursor) }),
       summary: this.tally.summary(),
     };
-    if (isDriveCallError(error)) return offlineJobErrorFromDrive(error, progress);
+    if (isDriveCallError(error)) return offlineJobErrorFromCall(error, progress);
     return new OfflineJobError('job_failed', 'The photo job failed unexpectedly', { ...progress, cause: error });
   }
 }

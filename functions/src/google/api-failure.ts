@@ -1,28 +1,28 @@
-import { classifyGoogleFailure, readHttpFailure } from '../google/http-failure';
+import { classifyGoogleFailure, readHttpFailure } from './http-failure';
 
 /**
- * What a failed Drive call means for the caller, as a stable code. Read without keeping the
- * error's message, which can echo request data.
+ * What a failed call to a Google REST API (Drive, Photos) means for the caller, as a stable code.
+ * Read without keeping the error's message, which can echo request data.
  */
-export type DriveFailureCode =
+export type ApiFailureCode =
   | 'unauthorized' // 401: the access token was refused
   | 'rate_limited' // 429, or 403 userRateLimitExceeded / rateLimitExceeded
   | 'unavailable' // 5xx, 408, timeouts, refused or reset connections
   | 'not_found' // 404
   | 'forbidden' // any other 403 (missing scope, storage quota, ...)
-  | 'rejected'; // any other answer: a request Drive will never accept as sent
+  | 'rejected'; // any other answer: a request Google will never accept as sent
 
-export interface DriveFailure {
-  code: DriveFailureCode;
+export interface ApiFailure {
+  code: ApiFailureCode;
   /** Worth another attempt later (rate_limited, unavailable). */
   transient: boolean;
   httpStatus: number | undefined;
-  /** Drive's `errors[0].reason`, e.g. `userRateLimitExceeded`. */
+  /** Drive's `errors[0].reason` (`userRateLimitExceeded`), or the canonical `status` (`FAILED_PRECONDITION`). */
   reason: string | undefined;
   retryAfterMs: number | undefined;
 }
 
-export function classifyDriveFailure(error: unknown): DriveFailure {
+export function classifyApiFailure(error: unknown): ApiFailure {
   const readable = withJsonBody(error);
   const failure = readHttpFailure(readable);
   const transient = classifyGoogleFailure(readable).kind === 'transient';
@@ -35,7 +35,7 @@ export function classifyDriveFailure(error: unknown): DriveFailure {
   };
 }
 
-function codeFor(status: number | undefined, transient: boolean): DriveFailureCode {
+function codeFor(status: number | undefined, transient: boolean): ApiFailureCode {
   if (status === 401) return 'unauthorized';
   if (transient) return status === 429 || status === 403 ? 'rate_limited' : 'unavailable';
   if (status === 404) return 'not_found';

@@ -1,4 +1,4 @@
-import { classifyDriveFailure } from '../../../../functions/src/drive/drive-failure';
+import { classifyApiFailure } from '../../../functions/src/google/api-failure';
 
 /** The shape gaxios gives a failed call: the response with parsed (or, for downloads, raw) data. */
 function httpError(status: number, reason?: string, headers: Record<string, string> = {}, asBytes = false): Error {
@@ -7,7 +7,7 @@ function httpError(status: number, reason?: string, headers: Record<string, stri
   return Object.assign(new Error('request failed'), { name: 'GaxiosError', response: { status, data, headers: new Headers(headers) } });
 }
 
-describe('classifyDriveFailure', () => {
+describe('classifyApiFailure', () => {
   it.each([
     [401, undefined, 'unauthorized', false],
     [403, 'userRateLimitExceeded', 'rate_limited', true],
@@ -21,29 +21,29 @@ describe('classifyDriveFailure', () => {
     [403, 'storageQuotaExceeded', 'forbidden', false],
     [400, 'invalid', 'rejected', false],
   ])('HTTP %s %s is %s', (status, reason, code, transient) => {
-    expect(classifyDriveFailure(httpError(status, reason))).toMatchObject({ code, transient, httpStatus: status, reason });
+    expect(classifyApiFailure(httpError(status, reason))).toMatchObject({ code, transient, httpStatus: status, reason });
   });
 
   it('reads the reason of an error body that arrived as bytes (downloads ask for arraybuffer)', () => {
-    expect(classifyDriveFailure(httpError(403, 'userRateLimitExceeded', {}, true))).toMatchObject({
+    expect(classifyApiFailure(httpError(403, 'userRateLimitExceeded', {}, true))).toMatchObject({
       code: 'rate_limited',
       reason: 'userRateLimitExceeded',
     });
   });
 
   it('keeps Retry-After, in milliseconds', () => {
-    expect(classifyDriveFailure(httpError(429, 'rateLimitExceeded', { 'retry-after': '7' })).retryAfterMs).toBe(7000);
+    expect(classifyApiFailure(httpError(429, 'rateLimitExceeded', { 'retry-after': '7' })).retryAfterMs).toBe(7000);
   });
 
   it('treats a refused connection as unavailable', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    expect(classifyDriveFailure(refused)).toMatchObject({ code: 'unavailable', transient: true, httpStatus: undefined });
+    expect(classifyApiFailure(refused)).toMatchObject({ code: 'unavailable', transient: true, httpStatus: undefined });
   });
 });
 
-describe('classifyDriveFailure on timeouts', () => {
+describe('classifyApiFailure on timeouts', () => {
   it("counts gaxios' own timeout (code TimeoutError) as unavailable", () => {
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { code: 'TimeoutError' });
-    expect(classifyDriveFailure(timeout)).toMatchObject({ code: 'unavailable', transient: true });
+    expect(classifyApiFailure(timeout)).toMatchObject({ code: 'unavailable', transient: true });
   });
 });

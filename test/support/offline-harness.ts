@@ -5,6 +5,7 @@ import { USER_EVENTS_OFF, type UserEvents } from '../../functions/src/events/use
 import { exchangeAuthCode } from '../../functions/src/exchange/exchange-auth-code';
 import { createGoogleSignIn } from '../../functions/src/google/google-sign-in';
 import { createOAuthClient } from '../../functions/src/google/oauth-client';
+import { loadPhotosConfig } from '../../functions/src/google-photos/photos-config';
 import { registeredJobs } from '../../functions/src/jobs/registered-jobs';
 import { createLogger, type Logger } from '../../functions/src/logging/logger';
 import { DEFAULT_DUE_SHARDS } from '../../functions/src/config/due-index-config';
@@ -44,7 +45,7 @@ export function workerDepsFor(parts: { db: Firestore; vault: TokenVault; env: No
     leases: new LeaseStore(parts.db, 'users', parts.events ?? USER_EVENTS_OFF),
     vault: parts.vault,
     oauth: createOAuthClient(loadGoogleOAuthConfig(parts.env)),
-    jobs: registeredJobs(),
+    jobs: registeredJobs({ db: parts.db, usersCollection: 'users', events: parts.events ?? USER_EVENTS_OFF, photos: loadPhotosConfig(parts.env) }),
     config: loadWorkerConfig(parts.env),
     refreshRetry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 20 },
     drive: { ...loadDriveConfig(parts.env), maxRetryDelayMs: 50 },

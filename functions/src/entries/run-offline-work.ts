@@ -5,6 +5,7 @@ import { loadDriveConfig } from '../drive/drive-config';
 import { loadUserEventsConfig } from '../events/events-config';
 import { userEventsFromConfig } from '../events/user-events-from-config';
 import { createOAuthClient } from '../google/oauth-client';
+import { loadPhotosConfig } from '../google-photos/photos-config';
 import { registeredJobs } from '../jobs/registered-jobs';
 import { createLogger } from '../logging/logger';
 import { LeaseStore } from '../offline/work/lease-store';
@@ -19,14 +20,15 @@ const firestore = loadFirestoreConfig(env);
 const worker = loadWorkerConfig(env);
 const logger = createLogger({ function: 'runOfflineWork' });
 const db = createFirestore(firestore);
+const events = userEventsFromConfig(loadUserEventsConfig(env), { db, logger });
 applySharpSettings();
 
 export const runOfflineWork = createWorkerHandler(
   {
-    leases: new LeaseStore(db, firestore.usersCollection, userEventsFromConfig(loadUserEventsConfig(env), { db, logger })),
+    leases: new LeaseStore(db, firestore.usersCollection, events),
     vault: createVaultAtStart(loadKeySourceConfig(env), logger),
     oauth: createOAuthClient(oauth),
-    jobs: registeredJobs(),
+    jobs: registeredJobs({ db, usersCollection: firestore.usersCollection, events, photos: loadPhotosConfig(env) }),
     config: worker,
     // Nobody is waiting on a background run: back off longer than in a request.
     refreshRetry: { maxAttempts: oauth.maxAttempts + 1, baseDelayMs: 500, maxDelayMs: 10_000 },

@@ -11,6 +11,8 @@ export const USER_EVENT_TYPES = {
   scopes_changed: 'dev.offlineaccess.user.scopes_changed.v1',
   reauth_required: 'dev.offlineaccess.user.reauth_required.v1',
   disconnected: 'dev.offlineaccess.user.disconnected.v1',
+  'photos.session_done': 'dev.offlineaccess.photos.session_done.v1',
+  'photos.session_expired': 'dev.offlineaccess.photos.session_expired.v1',
 } as const;
 
 export type UserEventKind = keyof typeof USER_EVENT_TYPES;
@@ -24,13 +26,24 @@ export type UserEventReason =
   | 'risc_token_revoked'
   | 'risc_sessions_revoked'
   | 'risc_account_disabled'
-  | 'user_request';
+  | 'user_request'
+  | 'photos_picker';
+
+/** What a Google Photos Picker session did, on `photos.session_done` and `photos.session_expired`. */
+export interface PhotosSessionOutcome {
+  sessionId: string;
+  picked: number;
+  added: number;
+  skipped: number;
+  failed: number;
+}
 
 /** What changed, as the code that made the change knows it. Nothing secret, nothing personal. */
 export type UserChange =
   | { kind: 'connected' | 'reconnected' | 'scopes_changed'; userId: string; status: 'active'; reason: UserEventReason; scopes: readonly string[] }
   | { kind: 'reauth_required'; userId: string; status: 'reauth_required'; reason: UserEventReason }
-  | { kind: 'disconnected'; userId: string; status: 'disconnected'; reason: UserEventReason };
+  | { kind: 'disconnected'; userId: string; status: 'disconnected'; reason: UserEventReason }
+  | { kind: 'photos.session_done' | 'photos.session_expired'; userId: string; status: 'active'; reason: 'photos_picker'; session: PhotosSessionOutcome };
 
 export interface UserEventData {
   userId: string;
@@ -38,6 +51,12 @@ export interface UserEventData {
   reason: UserEventReason;
   /** On connected, reconnected and scopes_changed only: the scopes granted now. */
   scopes?: string[];
+  /** On photos.session_done and photos.session_expired only: the session and its counts. */
+  sessionId?: string;
+  picked?: number;
+  added?: number;
+  skipped?: number;
+  failed?: number;
   /** 1, 2, 3... per user: consumers order events by it and spot gaps. */
   sequence: number;
 }
@@ -86,6 +105,7 @@ export function buildUserEvent(change: UserChange, identity: EventIdentity): Use
       status: change.status,
       reason: change.reason,
       ...('scopes' in change ? { scopes: [...change.scopes] } : {}),
+      ...('session' in change ? { ...change.session } : {}),
       sequence: identity.sequence,
     },
   };

@@ -1,4 +1,5 @@
 import type { drive_v3 } from '@googleapis/drive';
+import type { OAuth2Client } from 'google-auth-library';
 import type { Logger } from '../logging/logger';
 
 /**
@@ -18,6 +19,11 @@ export interface OfflineJobContext {
   user: { id: string; email?: string };
   /** Authorised for this user, with timeouts and retries (functions/src/drive/drive-client.ts). */
   drive: drive_v3.Drive;
+  /**
+   * The same user's credentials for Google APIs other than Drive (`auth.request(...)`): refreshes a
+   * refused access token once, and refuses every call once the grant is revoked.
+   */
+  auth: OAuth2Client;
   /** What this job returned last run; undefined on the first run. Validate it: it is stored data. */
   cursor: JobCursor | undefined;
   logger: Logger;
@@ -32,6 +38,11 @@ export interface OfflineJobResult {
   summary: Record<string, number>;
   /** False: stopped at the deadline with work pending, so schedule the user again soon. */
   done: boolean;
+  /**
+   * Run the user again within this many seconds, sooner than the regular interval: the Photos job
+   * asks for the Picker session's polling interval while the user is still picking.
+   */
+  runAgainInSeconds?: number;
 }
 
 export interface OfflineJob {

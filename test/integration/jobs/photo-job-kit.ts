@@ -1,3 +1,4 @@
+import { OAuth2Client } from 'google-auth-library';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { drive_v3 } from '@googleapis/drive';
@@ -127,7 +128,9 @@ export async function runJob(job: OfflineJob, user: SandboxUser, options: RunOpt
   });
   const deadline = Date.now() + 60_000;
   const now = (): number => (options.stopAfterPhotos !== undefined && handled >= options.stopAfterPhotos ? deadline : Date.now());
-  const result = await job.run({ user: { id: user.id }, drive: options.drive ?? user.drive(), cursor: options.cursor, logger, deadline, now });
+  const auth = new OAuth2Client();
+  auth.setCredentials({ access_token: user.accessToken });
+  const result = await job.run({ user: { id: user.id }, drive: options.drive ?? user.drive(), auth, cursor: options.cursor, logger, deadline, now });
   return { result, logs };
 }
 

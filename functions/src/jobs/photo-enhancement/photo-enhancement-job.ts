@@ -23,6 +23,9 @@ export interface PhotoEnhancementOptions {
   maxSourceBytesInFlight?: number;
   /** Decoded pixels held at once by all runs of this job instance (see photos/decoded-pixels.ts). */
   maxDecodedPixelsInFlight?: number;
+  /** Budgets shared with other jobs on the instance (registered-jobs.ts); they replace the two limits above. */
+  sourceBudget?: WeightedBudget;
+  pixelBudget?: WeightedBudget;
   enhance?: EnhanceOptions;
 }
 
@@ -35,12 +38,12 @@ export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {})
   const pageSize = options.pageSize ?? 100;
   // Both budgets are the instance's: every run of this job, for every message, shares them. A photo
   // takes its source bytes for the download, then its decoded pixels for the decode (in that order).
-  const pixelBudget = createWeightedBudget(options.maxDecodedPixelsInFlight ?? PHOTO_LIMITS.maxDecodedPixelsInFlight);
+  const pixelBudget = options.pixelBudget ?? createWeightedBudget(options.maxDecodedPixelsInFlight ?? PHOTO_LIMITS.maxDecodedPixelsInFlight);
   const settings: EnhanceOneSettings = {
     maxSourceBytes: options.maxSourceBytes ?? PHOTO_LIMITS.maxSourceBytes,
     enhance: { ...options.enhance, pixelBudget },
   };
-  const budget = createWeightedBudget(options.maxSourceBytesInFlight ?? PHOTO_LIMITS.maxSourceBytesInFlight);
+  const budget = options.sourceBudget ?? createWeightedBudget(options.maxSourceBytesInFlight ?? PHOTO_LIMITS.maxSourceBytesInFlight);
   return {
     name: PHOTO_ENHANCEMENT_JOB,
     requiredScopes: [DRIVE_APPDATA_SCOPE],

@@ -11,6 +11,8 @@ export interface Lease {
   readonly record: UserRecord;
   /** Update time of our last write: later writes are conditioned on nobody else writing since. */
   lastWriteTime: Timestamp;
+  /** The `nextRunAt` taking the lease wrote (its expiry); another value means someone else moved it. */
+  readonly leasedUntil: Timestamp;
 }
 
 export type LeaseOutcome = { kind: 'leased'; lease: Lease } | { kind: 'skipped'; reason: SkipReason };
@@ -58,7 +60,7 @@ export class LeaseStore {
         { lease: { owner: input.owner, expiresAt }, nextRunAt: expiresAt },
         { lastUpdateTime: snapshot.updateTime },
       );
-      return { kind: 'leased', lease: { userId: input.userId, owner: input.owner, record, lastWriteTime: result.writeTime } };
+      return { kind: 'leased', lease: { userId: input.userId, owner: input.owner, record, lastWriteTime: result.writeTime, leasedUntil: expiresAt } };
     } catch (error) {
       if (isPreconditionFailure(error)) return { kind: 'skipped', reason: 'lost_race' };
       throw error;
@@ -82,7 +84,7 @@ export class LeaseStore {
       const current = (await tx.get(ref)).data() as UserRecord | undefined;
       // A user who disconnected mid-run must not get tokens written back.
       if (current?.lease?.owner !== lease.owner || current.status !== 'active') return false;
-      tx.update(ref, fields);
+      tx.update(ref, keepEarlierRun(fields, current, lease));
       return true;
     });
   }
@@ -121,7 +123,7 @@ export class LeaseStore {
       const current = (await tx.get(ref)).data() as UserRecord | undefined;
       if (current?.lease?.owner !== lease.owner || current.status !== 'active') return undefined;
       const event = this.stage(tx, current, change);
-      tx.update(ref, { ...fields, ...event?.userFields });
+      tx.update(ref, { ...keepEarlierRun(fields, current, lease), ...event?.userFields });
       return { event };
     });
   }
@@ -130,6 +132,17 @@ export class LeaseStore {
     const userChange = change(current);
     return userChange && this.events.stage(writes, current.eventSequence, userChange, this.now());
   }
+}
+
+/**
+ * A write made while we held the lease may have asked for an earlier run than ours (a Picker
+ * session created mid-run moves `nextRunAt` to its polling interval): that request is kept.
+ */
+function keepEarlierRun(fields: Record<string, unknown>, current: UserRecord, lease: Lease): Record<string, unknown> {
+  const ours = fields.nextRunAt;
+  const theirs = current.nextRunAt;
+  if (!(ours instanceof Timestamp) || !(theirs instanceof Timestamp) || theirs.isEqual(lease.leasedUntil)) return fields;
+  return theirs.toMillis() < ours.toMillis() ? { ...fields, nextRunAt: theirs } : fields;
 }
 
 function isPreconditionFailure(error: unknown): boolean {

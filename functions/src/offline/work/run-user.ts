@@ -60,10 +60,11 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
       retry: { maxRetries: deps.drive.maxRetries, maxRetryDelayMs: deps.drive.maxRetryDelayMs },
     });
     let pending = false;
+    let runAgainInSeconds: number | undefined;
     const summary: Record<string, number> = {};
     for (const job of jobsFor(lease, deps.jobs)) {
       const result = await job
-        .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, cursor: savedCursor(lease, job), logger, deadline, now: () => deps.now().getTime() })
+        .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, auth, cursor: savedCursor(lease, job), logger, deadline, now: () => deps.now().getTime() })
         .catch((error: unknown) => {
           if (isOfflineJobError(error) && error.resumeCursor) progress[`jobs.${job.name}.cursor`] = error.resumeCursor;
           throw error;
@@ -72,6 +73,7 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
       if (access.grantRevoked) throw new GrantRevokedError();
       progress[`jobs.${job.name}`] = { cursor: result.cursor, summary: result.summary, lastRunAt: Timestamp.fromDate(deps.now()) };
       pending ||= !result.done;
+      if (result.runAgainInSeconds !== undefined) runAgainInSeconds = Math.min(runAgainInSeconds ?? Infinity, result.runAgainInSeconds);
       for (const [key, value] of Object.entries(result.summary)) summary[key] = (summary[key] ?? 0) + value;
     }
     const now = deps.now();
@@ -82,7 +84,7 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
       lastSummary: summary,
       lastError: FieldValue.delete(),
       attempts: FieldValue.delete(),
-      nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, !pending, deps.random)),
+      nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, !pending, deps.random, runAgainInSeconds)),
     }, access.scopesChange());
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {

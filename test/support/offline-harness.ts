@@ -17,7 +17,7 @@ import { createTokenVault, type TokenVault } from '../../functions/src/tokens/va
 import { createUserRepository } from '../../functions/src/users/user-repository';
 import type { UserRecord } from '../../functions/src/users/user-record';
 import type { SandboxGoogle } from '../../sandbox/src/server';
-import { emulatorFirestore } from './firestore';
+import { emulatorFirestore, emulatorProjectId } from './firestore';
 import { newKeyFile, sandboxEnv } from './function-process';
 import { testPhoto } from './images';
 import { FULL_SCOPES, startTestSandbox } from './sandbox';
@@ -30,10 +30,13 @@ import { FULL_SCOPES, startTestSandbox } from './sandbox';
 export interface OfflineHarness {
   sandbox: SandboxGoogle;
   db: Firestore;
+  /** The emulator project `db` uses: a function process given it shares the harness's data. */
+  projectId: string;
   vault: TokenVault;
   env: NodeJS.ProcessEnv;
   logs: string[];
-  connect(sub: string, photos?: number): Promise<void>;
+  /** Signs `sub` in through the real exchange (FULL_SCOPES unless told) and puts `photos` in their Drive. */
+  connect(sub: string, photos?: number, scopes?: readonly string[]): Promise<void>;
   workerDeps(overrides?: Partial<RunUserDeps>): Omit<RunUserDeps, 'owner'>;
   user(sub: string): Promise<UserRecord>;
   close(): Promise<void>;
@@ -62,7 +65,8 @@ export async function startOfflineHarness(
   eventsOn: (db: Firestore) => UserEvents = () => USER_EVENTS_OFF,
 ): Promise<OfflineHarness> {
   const sandbox = await startTestSandbox();
-  const db = emulatorFirestore(label);
+  const projectId = emulatorProjectId(label);
+  const db = emulatorFirestore(label, projectId);
   const keyFile = newKeyFile();
   const vault = createTokenVault(fileKeySource(keyFile));
   const env = { ...sandboxEnv(sandbox, 'unused', keyFile), ...envOverrides };
@@ -76,11 +80,12 @@ export async function startOfflineHarness(
   return {
     sandbox,
     db,
+    projectId,
     vault,
     env,
     logs,
-    async connect(sub, photos = 0) {
-      const { code } = sandbox.admin.mintCode({ sub, email: `${sub}@example.com`, scopes: FULL_SCOPES, forceConsent: true });
+    async connect(sub, photos = 0, scopes = FULL_SCOPES) {
+      const { code } = sandbox.admin.mintCode({ sub, email: `${sub}@example.com`, scopes: [...scopes], forceConsent: true });
       await exchangeAuthCode(code, exchangeDeps);
       for (let i = 0; i < photos; i += 1) {
         sandbox.drive.putFile(sub, { name: `photo-${i}.jpg`, mimeType: 'image/jpeg', content: await testPhoto(64, 48, { seed: i }) });

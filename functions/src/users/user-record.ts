@@ -1,4 +1,5 @@
 import type { Timestamp } from '@google-cloud/firestore';
+import type { LastPhotoSession } from '../google-photos/session-store';
 import type { SealedToken } from '../tokens/vault';
 
 /**
@@ -63,6 +64,8 @@ export interface UserRecord {
   accountEnabledAt?: Timestamp;
   /** The `sequence` of the user's last lifecycle event (events/); kept by the disconnect tombstone. */
   eventSequence?: number;
+  /** What the user's last finished Google Photos Picker session did (google-photos/session-store.ts). */
+  lastPhotoSession?: LastPhotoSession;
 }
 
 export interface SecurityEventRecord {

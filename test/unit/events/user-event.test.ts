@@ -27,14 +27,23 @@ describe('the user lifecycle event', () => {
     expect(gone).toMatchObject({ type: 'dev.offlineaccess.user.disconnected.v1', data: { status: 'disconnected', reason: 'user_request' } });
   });
 
-  it('names the five types as the contract pins them', () => {
+  it('names the seven types as the contract pins them', () => {
     expect(Object.values(USER_EVENT_TYPES)).toEqual([
       'dev.offlineaccess.user.connected.v1',
       'dev.offlineaccess.user.reconnected.v1',
       'dev.offlineaccess.user.scopes_changed.v1',
       'dev.offlineaccess.user.reauth_required.v1',
       'dev.offlineaccess.user.disconnected.v1',
+      'dev.offlineaccess.photos.session_done.v1',
+      'dev.offlineaccess.photos.session_expired.v1',
     ]);
+  });
+
+  it('carries a Photos session and its counts on the Photos events only', () => {
+    const session = { sessionId: 's-1', picked: 3, added: 2, skipped: 1, failed: 0 };
+    const done = buildUserEvent({ kind: 'photos.session_done', userId: 'u', status: 'active', reason: 'photos_picker', session }, identity);
+    expect(done).toMatchObject({ type: 'dev.offlineaccess.photos.session_done.v1', subject: 'u', data: { userId: 'u', status: 'active', reason: 'photos_picker', ...session } });
+    expect(Object.keys(done.data).sort()).toEqual(['added', 'failed', 'picked', 'reason', 'sequence', 'sessionId', 'skipped', 'status', 'userId']);
   });
 
   it('carries ce-type, ce-id and ce-subject as message attributes', () => {

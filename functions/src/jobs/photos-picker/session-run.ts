@@ -277,7 +277,10 @@ export class SessionRun {
   }
 }
 
-/** The session is no longer at Google (deleted, or expired). */
+/**
+ * The session can no longer be read: NOT_FOUND (deleted), or PERMISSION_DENIED (its access
+ * expired, or the grant lost the Picker scope). Either way nothing more can come of it.
+ */
 function isGone(error: unknown): boolean {
-  return isPhotosCallError(error) && error.failure.code === 'not_found';
+  return isPhotosCallError(error) && (error.failure.code === 'not_found' || error.failure.code === 'forbidden');
 }

@@ -1,0 +1,124 @@
+import { Timestamp } from '@google-cloud/firestore';
+import type { PubSub } from '@google-cloud/pubsub';
+import { createMessagePublisher } from '../../../functions/src/events/message-publisher';
+import { userEventSource } from '../../../functions/src/events/user-event';
+import { createUserEvents } from '../../../functions/src/events/user-events';
+import { type PhotoItemDoc, photoItems, type PhotoSessionDoc, photoSessions } from '../../../functions/src/google-photos/session-store';
+import { createLogger } from '../../../functions/src/logging/logger';
+import { runBatch } from '../../../functions/src/offline/work/run-batch';
+import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { openPickerSession, PHOTOS_USER_SCOPES, pickTwoPhotosAndAVideo } from '../../support/photos';
+import { emulatorPubSub } from '../../support/pubsub';
+import { collectEvents, type EventCollector, expectValidUserEvent } from '../events/events-kit';
+
+/**
+ * The Photos Picker job as the worker runs it (runBatch, the real lease and final write) against
+ * the sandbox's Picker and Library APIs and the Firestore emulator: polling while the user picks,
+ * then each picked photo enhanced into the app's album exactly once.
+ */
+describe('the Google Photos Picker job', () => {
+  const project = 'photos-picker-job-test';
+  let pubsub: PubSub;
+  let events: EventCollector;
+  let h: OfflineHarness;
+  let dispatches = 0;
+
+  beforeAll(async () => {
+    pubsub = emulatorPubSub(project);
+    events = await collectEvents(pubsub, 'photos');
+    const logger = createLogger({}, () => {});
+    h = await startOfflineHarness('photos-picker-job', {}, (db) =>
+      createUserEvents({ db, publisher: createMessagePublisher({ projectId: project, topic: events.topicId, pubsub }), source: userEventSource(project), now: () => new Date(), logger }),
+    );
+  });
+  afterAll(async () => {
+    await events.close();
+    await h.close();
+    await pubsub.close();
+  });
+
+  /** One worker run of `sub`, as a dispatched message would start it. */
+  async function run(sub: string) {
+    const id = `d${(dispatches += 1)}`;
+    await h.db.collection('users').doc(sub).update({ dispatch: { id, at: Timestamp.now() } });
+    const result = await runBatch({ v: 1, users: [{ userId: sub, dispatchId: id }] }, Date.now() + 60_000, { ...h.workerDeps(), owner: `worker-${id}` });
+    return result.outcomes[0]!;
+  }
+  const session = async (sub: string, id: string) => (await photoSessions(h.db, 'users', sub).doc(id).get()).data() as PhotoSessionDoc;
+  const items = async (sub: string, id: string) =>
+    (await photoItems(photoSessions(h.db, 'users', sub).doc(id)).get()).docs.map((doc) => doc.data() as PhotoItemDoc);
+
+  it('while the user picks, runs the user again at the session polling interval, not the hourly one', async () => {
+    await h.connect('pia', 0, PHOTOS_USER_SCOPES);
+    h.sandbox.admin.photosSetSessionTiming({ pollIntervalSeconds: 7 });
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pia');
+    const before = Date.now();
+    expect(await run('pia')).toMatchObject({ status: 'done', pending: false });
+    const user = await h.user('pia');
+    const wait = user.nextRunAt.toMillis() - before;
+    expect(wait).toBeGreaterThanOrEqual(6_000);
+    expect(wait).toBeLessThan(20_000);
+    expect(await session('pia', sessionId)).toMatchObject({ state: 'open' });
+    expect(h.sandbox.admin.photosAlbums('pia')).toEqual([]);
+  });
+
+  it('enhances the picked photos into the Enhanced album, skips the video, deletes the session and says so once', async () => {
+    await h.connect('pat', 0, PHOTOS_USER_SCOPES);
+    await events.take(1); // connected
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pat');
+    const picked = await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
+
+    const outcome = await run('pat');
+    expect(outcome).toMatchObject({ status: 'done', summary: expect.objectContaining({ photosAdded: 2, photosSkipped: 1, photoSessionsDone: 1 }) });
+
+    const albums = h.sandbox.admin.photosAlbums('pat');
+    expect(albums.map((album) => [album.title, album.mediaItems.length])).toEqual([['Enhanced', 2]]);
+    for (const media of albums[0]!.mediaItems) {
+      expect(media.mimeType).toBe('image/jpeg');
+      expect(media.filename).toMatch(/^IMG_000[12]-enhanced-[0-9a-f]{16}\.jpg$/);
+    }
+    expect(h.sandbox.admin.photosSessions('pat')).toEqual([expect.objectContaining({ id: sessionId, deleted: true })]);
+    expect(await session('pat', sessionId)).toMatchObject({ state: 'done', counts: { picked: 3, added: 2, skipped: 1, failed: 0 } });
+    const byId = new Map((await items('pat', sessionId)).map((item) => [item.pickedId, item]));
+    expect(byId.get(picked[1]!)).toMatchObject({ state: 'skipped', skipReason: 'video' });
+    expect([byId.get(picked[0]!)?.state, byId.get(picked[2]!)?.state]).toEqual(['added', 'added']);
+    expect((await h.user('pat')).lastPhotoSession).toMatchObject({ sessionId, outcome: 'done', counts: { picked: 3, added: 2, skipped: 1, failed: 0 } });
+
+    const [event] = await events.take(1);
+    expectValidUserEvent(event!, project);
+    expect(event!.event.type).toBe('dev.offlineaccess.photos.session_done.v1');
+    expect(event!.event.data).toMatchObject({ userId: 'pat', status: 'active', reason: 'photos_picker', sessionId, picked: 3, added: 2, skipped: 1, failed: 0, sequence: 2 });
+
+    // The next run finds nothing open: nothing more is made, and the user is back on the hourly interval.
+    const before = Date.now();
+    expect(await run('pat')).toMatchObject({ status: 'done' });
+    expect(h.sandbox.admin.photosAlbums('pat')[0]!.mediaItems).toHaveLength(2);
+    expect((await h.user('pat')).nextRunAt.toMillis() - before).toBeGreaterThan(3000 * 1000);
+  });
+
+  it('a session that expires before the user picks ends as expired, with its event', async () => {
+    await h.connect('pez', 0, PHOTOS_USER_SCOPES);
+    await events.take(1);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pez');
+    h.sandbox.admin.photosExpireSession(sessionId);
+    expect(await run('pez')).toMatchObject({ status: 'done', summary: expect.objectContaining({ photoSessionsExpired: 1 }) });
+    expect(await session('pez', sessionId)).toMatchObject({ state: 'expired', counts: { picked: 0, added: 0, skipped: 0, failed: 0 } });
+    const [event] = await events.take(1);
+    expect(event!.event.type).toBe('dev.offlineaccess.photos.session_expired.v1');
+  });
+
+  it('a batchCreate that failed after the items were marked creating makes each copy once on the next run', async () => {
+    await h.connect('pim', 0, PHOTOS_USER_SCOPES);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pim');
+    await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
+    h.sandbox.admin.setFaults({ photos: { failNext: { count: 1, status: 503, method: 'batchCreate' } } });
+    expect(await run('pim')).toMatchObject({ status: 'failed', errorCode: 'upstream_unavailable' });
+    expect((await items('pim', sessionId)).filter((item) => item.state === 'creating')).toHaveLength(2);
+    h.sandbox.admin.setFaults({});
+
+    expect(await run('pim')).toMatchObject({ status: 'done' });
+    const [album] = h.sandbox.admin.photosAlbums('pim');
+    expect(album!.mediaItems).toHaveLength(2);
+    expect(await session('pim', sessionId)).toMatchObject({ state: 'done', counts: { added: 2 } });
+  });
+});

@@ -4,6 +4,7 @@ import { createMessagePublisher } from '../../../functions/src/events/message-pu
 import { userEventSource } from '../../../functions/src/events/user-event';
 import { createUserEvents } from '../../../functions/src/events/user-events';
 import { type PhotoItemDoc, photoItems, type PhotoSessionDoc, photoSessions } from '../../../functions/src/google-photos/session-store';
+import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
 import { createLogger } from '../../../functions/src/logging/logger';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
@@ -94,6 +95,28 @@ describe('the Google Photos Picker job', () => {
     expect(await run('pat')).toMatchObject({ status: 'done' });
     expect(h.sandbox.admin.photosAlbums('pat')[0]!.mediaItems).toHaveLength(2);
     expect((await h.user('pat')).nextRunAt.toMillis() - before).toBeGreaterThan(3000 * 1000);
+  });
+
+  it('a session created while the user is being run is polled at its interval: the run does not push it back an hour', async () => {
+    await h.connect('pip', 0, PHOTOS_USER_SCOPES);
+    const user = h.db.collection('users').doc('pip');
+    // What createPhotoPickerSession writes while a worker holds the user: a session, and nextRunAt at its polling interval.
+    const opensASession: OfflineJob = {
+      name: 'opens-a-session',
+      requiredScopes: [],
+      async run() {
+        await openPickerSession(h.sandbox, h.db, 'pip');
+        await user.update({ nextRunAt: Timestamp.fromMillis(Date.now() + 7_000) });
+        return { cursor: {}, summary: {}, done: true };
+      },
+    };
+    await user.update({ dispatch: { id: 'mid-run', at: Timestamp.now() } });
+    const before = Date.now();
+    const result = await runBatch({ v: 1, users: [{ userId: 'pip', dispatchId: 'mid-run' }] }, Date.now() + 60_000, { ...h.workerDeps({ jobs: [opensASession] }), owner: 'worker-mid-run' });
+    expect(result.outcomes[0]).toMatchObject({ status: 'done' });
+    const wait = (await h.user('pip')).nextRunAt.toMillis() - before;
+    expect(wait).toBeLessThan(10_000);
+    expect((await h.user('pip')).lease).toBeUndefined();
   });
 
   it('a session that expires before the user picks ends as expired, with its event', async () => {

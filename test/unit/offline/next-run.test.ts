@@ -18,6 +18,14 @@ describe('next run', () => {
     expect(after(nextRunAfterSuccess(now, 3600, false, () => 0.5))).toBe(PENDING_WORK_DELAY_SECONDS);
   });
 
+  it('comes back when a job asks (a Picker session polling interval), never later than it would anyway, never within a second', () => {
+    expect(after(nextRunAfterSuccess(now, 3600, true, () => 0.5, 5))).toBe(5);
+    expect(after(nextRunAfterSuccess(now, 3600, false, () => 0.5, 5))).toBe(5);
+    expect(after(nextRunAfterSuccess(now, 3600, false, () => 0.5, 600))).toBe(PENDING_WORK_DELAY_SECONDS);
+    expect(after(nextRunAfterSuccess(now, 3600, true, () => 0.5, 0.2))).toBe(1);
+    expect(after(nextRunAfterSuccess(now, 3600, true, () => 0.5, Number.NaN))).toBe(3600);
+  });
+
   it('backs off exponentially after failures, capped at the interval', () => {
     const delays = [1, 2, 3, 4, 10].map((attempts) => after(nextRunAfterFailure(now, attempts, 3600, undefined, () => 1)));
     expect(delays).toEqual([60, 120, 240, 480, 3600]);

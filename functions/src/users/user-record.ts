@@ -1,4 +1,5 @@
 import type { Timestamp } from '@google-cloud/firestore';
+import type { LastPhotoSession } from '../google-photos/session-store';
 import type { SealedToken } from '../tokens/vault';
 
 /**
@@ -63,6 +64,8 @@ export interface UserRecord {
   accountEnabledAt?: Timestamp;
   /** The `sequence` of the user's last lifecycle event (events/); kept by the disconnect tombstone. */
   eventSequence?: number;
+  /** What the last finished Google Photos Picker session did (google-photos/session-store.ts), for `offlineStatus`. */
+  lastPhotoSession?: LastPhotoSession;
 }
 
 export interface SecurityEventRecord {

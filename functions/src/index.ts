@@ -14,6 +14,8 @@ const httpFunctions: Record<string, () => HttpFunction> = {
   dispatchOfflineWork: () => (require('./entries/dispatch-offline-work') as typeof import('./entries/dispatch-offline-work')).dispatchOfflineWork,
   disconnect: () => (require('./entries/disconnect') as typeof import('./entries/disconnect')).disconnect,
   offlineStatus: () => (require('./entries/offline-status') as typeof import('./entries/offline-status')).offlineStatus,
+  createPhotoPickerSession: () =>
+    (require('./entries/create-photo-picker-session') as typeof import('./entries/create-photo-picker-session')).createPhotoPickerSession,
   riscReceiver: () => (require('./entries/risc-receiver') as typeof import('./entries/risc-receiver')).riscReceiver,
   rewrapTokens: () => (require('./entries/rewrap-tokens') as typeof import('./entries/rewrap-tokens')).rewrapTokens,
   backfillShards: () => (require('./entries/backfill-shards') as typeof import('./entries/backfill-shards')).backfillShards,

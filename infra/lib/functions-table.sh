@@ -34,8 +34,9 @@ readonly FUNCTION_TABLE='
 exchangeAuthCode     http    public    512Mi  1     60s     40          20            firestore,token-key,client-secret,events
 dispatchOfflineWork  http    scheduler 512Mi  1     300s    8           DISPATCHER_MAX_INSTANCES:10 firestore,publish,fan-out,events
 runOfflineWork       topic   eventarc  1Gi    1     540s    4           WORKER_MAX_INSTANCES:10     firestore,token-key,client-secret,events
-disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key,events
+disconnect           http    public    512Mi  1     60s     40          10            firestore,token-key,client-secret,events
 offlineStatus        http    public    256Mi  1     30s     80          10            firestore
+createPhotoPickerSession http public  512Mi  1     60s     40          10            firestore,token-key,client-secret
 riscReceiver         http    public    256Mi  1     30s     80          5             firestore,events
 rewrapTokens         http    operator  1Gi    1     3600s   1           1             firestore,token-key
 backfillShards       http    operator  512Mi  1     3600s   1           1             firestore
@@ -180,9 +181,21 @@ validate_function_row() {
     [[ $need =~ ^(firestore|publish|fan-out|token-key|client-secret|events|events-dead-letter|webhook-secret)$ ]] || die "$where: unknown need '$need'"
   done
   if function_needs fan-out && [[ $FN_ACCESS != scheduler ]]; then die "$where: fan-out needs scheduler access (the tick fans out to the same function)"; fi
-  for id in "$(runtime_account_id)" "$(scheduler_account_id)" "$(trigger_account_id)" "$(push_account_id)"; do
+  for id in $(row_account_ids); do
     ((${#id} <= 30)) || die "$where: service account id $id is longer than 30 characters; shorten the name"
   done
+}
+
+# The service accounts the row's function has (iam.sh): its runtime account, plus its caller's.
+row_account_ids() {
+  runtime_account_id
+  printf '\n'
+  case $FN_ACCESS in
+    scheduler) scheduler_account_id && printf '\n' ;;
+    eventarc) trigger_account_id && printf '\n' ;;
+    push) push_account_id && printf '\n' ;;
+  esac
+  if function_needs fan-out; then push_account_id && printf '\n'; fi
 }
 
 validate_function_table() {

@@ -34,6 +34,7 @@ export const LOCAL_FUNCTIONS = [
   'rewrapTokens',
   'backfillShards',
   'deliverUserEvents',
+  'createPhotoPickerSession',
 ] as const;
 export type LocalFunction = (typeof LOCAL_FUNCTIONS)[number];
 

@@ -5,7 +5,7 @@ export interface WalkthroughUrls {
   exchangeUrl: string;
   dispatcherUrl: string;
   workerUrl: string;
-  /** The other functions (disconnect, offlineStatus, riscReceiver, rewrapTokens, backfillShards) by name. */
+  /** The other functions (disconnect, offlineStatus, riscReceiver, rewrapTokens, backfillShards, createPhotoPickerSession) by name. */
   others: Readonly<Record<string, string>>;
   projectId: string;
   scheduleSeconds: number;

@@ -117,6 +117,18 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{}' },
   },
   {
+    name: 'createPhotoPickerSession',
+    functionName: 'createPhotoPickerSession',
+    method: 'POST',
+    fields: [],
+    callerHeaders: { 'x-requested-with': 'com.example.app', authorization: bearer },
+    errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'], 403: ['csrf_header_missing', 'origin_not_allowed'] },
+    // Only a Google-signed ID token of a connected user gets a session; no random request is one.
+    success: undefined,
+    env: () => ({}),
+    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{}' },
+  },
+  {
     name: 'offlineStatus',
     functionName: 'offlineStatus',
     method: 'GET',

@@ -22,7 +22,7 @@ describe('fuzzing the HTTP functions', () => {
 
   it('covers every HTTP function the package registers', () => {
     expect(new Set(stack.running.map((r) => r.target.functionName))).toEqual(
-      new Set(['exchangeAuthCode', 'dispatchOfflineWork', 'rewrapTokens', 'backfillShards', 'disconnect', 'offlineStatus', 'riscReceiver', 'deliverUserEvents']),
+      new Set(['exchangeAuthCode', 'dispatchOfflineWork', 'rewrapTokens', 'backfillShards', 'disconnect', 'offlineStatus', 'riscReceiver', 'deliverUserEvents', 'createPhotoPickerSession']),
     );
   });
 

@@ -25,11 +25,16 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'method_not_allowed':
       return 405;
     case 'reconsent_required':
+    case 'not_connected':
+    case 'reauth_required':
+    case 'no_photos_account':
       return 409;
     case 'payload_too_large':
       return 413;
     case 'unsupported_media_type':
       return 415;
+    case 'too_many_sessions':
+      return 429;
     case 'oauth_client_misconfigured':
     case 'key_misconfigured':
     case 'internal':

@@ -91,10 +91,31 @@ export function photoAlbums(db: Firestore, usersCollection: string, userId: stri
 
 /** The user's open sessions (not yet done or expired), oldest first. One query; no composite index. */
 export async function openPhotoSessions(db: Firestore, usersCollection: string, userId: string): Promise<PhotoSessionDoc[]> {
-  const snapshot = await photoSessions(db, usersCollection, userId).where('state', 'in', OPEN_SESSION_STATES).get();
+  const snapshot = await openPhotoSessionsQuery(db, usersCollection, userId).get();
   return snapshot.docs
     .map((doc) => doc.data() as PhotoSessionDoc)
     .sort((a, b) => a.createdAt.toMillis() - b.createdAt.toMillis());
 }
 
 export const EMPTY_COUNTS: SessionCounts = { picked: 0, added: 0, skipped: 0, failed: 0 };
+
+/** When Google sends no `pollingConfig.pollInterval` (or one that is not a Duration). */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+
+/** Open, and Google still keeps it: what counts against PHOTOS_MAX_OPEN_SESSIONS. */
+export function isLiveSession(doc: PhotoSessionDoc, now: Date): boolean {
+  return OPEN_SESSION_STATES.includes(doc.state) && doc.expireTime.toMillis() > now.getTime();
+}
+
+/** The user's open sessions, as a query a transaction can read. */
+export function openPhotoSessionsQuery(db: Firestore, usersCollection: string, userId: string) {
+  return photoSessions(db, usersCollection, userId).where('state', 'in', OPEN_SESSION_STATES);
+}
+
+/**
+ * Deletes every session of the user and their items (picked file names, media item ids): what
+ * `disconnect` leaves must hold no personal data. The user's `photoAlbums` stay (an album id).
+ */
+export async function deletePhotoSessions(db: Firestore, usersCollection: string, userId: string): Promise<void> {
+  await db.recursiveDelete(photoSessions(db, usersCollection, userId));
+}

@@ -64,7 +64,7 @@ export interface UserRecord {
   accountEnabledAt?: Timestamp;
   /** The `sequence` of the user's last lifecycle event (events/); kept by the disconnect tombstone. */
   eventSequence?: number;
-  /** What the user's last finished Google Photos Picker session did (google-photos/session-store.ts). */
+  /** What the last finished Google Photos Picker session did (google-photos/session-store.ts), for `offlineStatus`. */
   lastPhotoSession?: LastPhotoSession;
 }
 

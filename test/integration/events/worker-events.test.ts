@@ -9,6 +9,7 @@ import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { emulatorPubSub } from '../../support/pubsub';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { requestPhotosFor } from '../../support/request-photos';
 import { collectEvents, type EventCollector, expectValidUserEvent, summary } from './events-kit';
 
 /**
@@ -70,7 +71,7 @@ describe("the worker's events and its final write", () => {
     await h.connect('jon');
     await events.take(1);
     await dispatch('jon', 'd2');
-    const identity = { revoke: async () => ({ kind: 'revoked' as const }) };
+    const identity = { revoke: async () => ({ kind: 'revoked' as const }), photos: requestPhotosFor(h) };
     const leaves: OfflineJob = {
       name: 'user-leaves-mid-run',
       requiredScopes: [],

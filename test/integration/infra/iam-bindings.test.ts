@@ -7,8 +7,8 @@ import { dryRun, PROJECT } from './dry-runs';
  * functions on purpose: making a function public, or granting a role more widely, has to change
  * this file too.
  */
-const PUBLIC_FUNCTIONS = new Set(['exchangeAuthCode', 'disconnect', 'offlineStatus', 'riscReceiver']);
-const FUNCTIONS_NOW = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'offlineStatus', 'riscReceiver', 'rewrapTokens', 'deliverUserEvents'];
+const PUBLIC_FUNCTIONS = new Set(['exchangeAuthCode', 'disconnect', 'offlineStatus', 'riscReceiver', 'createPhotoPickerSession']);
+const FUNCTIONS_NOW = ['exchangeAuthCode', 'dispatchOfflineWork', 'runOfflineWork', 'disconnect', 'offlineStatus', 'riscReceiver', 'rewrapTokens', 'deliverUserEvents', 'createPhotoPickerSession'];
 const EVENTS_PUBLISHER = 'topic:offline-access-user-events:roles/pubsub.publisher';
 
 /** The only project-wide grants, each kept as narrow as a condition allows. */
@@ -101,7 +101,18 @@ describe('IAM granted by deploy.sh', () => {
       'secret:token-key:roles/secretmanager.secretAccessor',
       EVENTS_PUBLISHER,
     ]);
-    expect(of('disconnect')).toEqual(['project::roles/datastore.user', 'secret:token-key:roles/secretmanager.secretAccessor', EVENTS_PUBLISHER]);
+    // Ending a user's open Photos sessions may need a refreshed access token: the client secret.
+    expect(of('disconnect')).toEqual([
+      'project::roles/datastore.user',
+      'secret:oauth-client-secret:roles/secretmanager.secretAccessor',
+      'secret:token-key:roles/secretmanager.secretAccessor',
+      EVENTS_PUBLISHER,
+    ]);
+    expect(of('createPhotoPickerSession')).toEqual([
+      'project::roles/datastore.user',
+      'secret:oauth-client-secret:roles/secretmanager.secretAccessor',
+      'secret:token-key:roles/secretmanager.secretAccessor',
+    ]);
     expect(of('offlineStatus')).toEqual(['project::roles/datastore.user']);
     expect(of('riscReceiver')).toEqual(['project::roles/datastore.user', EVENTS_PUBLISHER]);
     expect(of('rewrapTokens')).toEqual(['project::roles/datastore.user', 'secret:token-key:roles/secretmanager.secretAccessor']);

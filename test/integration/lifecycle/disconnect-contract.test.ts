@@ -1,4 +1,6 @@
-import { TEST_CLIENT } from '../../support/sandbox';
+import { Timestamp } from '@google-cloud/firestore';
+import { PHOTOS_SCOPES } from '../../../functions/src/google-photos/photos-scopes';
+import { FULL_SCOPES, TEST_CLIENT } from '../../support/sandbox';
 import type { FunctionUnderTest } from '../../support/function-process';
 import { type LifecycleKit, startFailingEndpoint, startLifecycleKit } from './lifecycle-kit';
 
@@ -109,6 +111,53 @@ describe('disconnect contract', () => {
         await flaky.stop();
         await google.close();
       }
+    });
+  });
+
+  describe('Google Photos sessions', () => {
+    const user = (sub: string) => kit.db.collection('users').doc(sub);
+
+    /** A session the worker has listed: its items name the picked files (personal data). */
+    async function seedPickedSession(sub: string, sessionId: string): Promise<void> {
+      const at = Timestamp.now();
+      const session = user(sub).collection('photoSessions').doc(sessionId);
+      await session.set({ sessionId, state: 'picked', createdAt: at, updatedAt: at, expireTime: Timestamp.fromMillis(Date.now() + 3_600_000), pollIntervalSeconds: 5 });
+      await session.collection('items').doc('item-1').set({ pickedId: 'item-1', state: 'picked', type: 'PHOTO', mimeType: 'image/jpeg', fileName: 'holiday-beach.jpg', updatedAt: at });
+    }
+
+    it("Google's sessions.delete failing does not stop the disconnect; the sessions, their items and nothing else of Photos go", async () => {
+      const google = await startFailingEndpoint(503);
+      const flaky = await kit.start('disconnect', { PHOTOS_PICKER_ROOT_URL: new URL(google.url).origin, GOOGLE_HTTP_TIMEOUT_MS: '1000' });
+      try {
+        await kit.connect('pia', [...FULL_SCOPES, ...PHOTOS_SCOPES]);
+        secrets.push(...(await kit.storedTokens('pia')));
+        await seedPickedSession('pia', 'session-a');
+        await user('pia').collection('photoAlbums').doc('enhanced').set({ title: 'Enhanced', state: 'created', albumId: 'album-1', updatedAt: Timestamp.now() });
+        const result = await disconnect('pia', flaky.url);
+        expect(result.status).toBe(200);
+        // sessions.delete is a DELETE: retried like any idempotent call, then given up on.
+        expect(google.requests()).toBeGreaterThanOrEqual(1);
+        expect(kit.sandbox.admin.grants('pia')).toEqual([]);
+        expect((await user('pia').collection('photoSessions').get()).empty).toBe(true);
+        expect((await user('pia').collection('photoSessions').doc('session-a').collection('items').get()).empty).toBe(true);
+        expect((await user('pia').collection('photoAlbums').get()).docs.map((d) => d.data().albumId)).toEqual(['album-1']);
+        expect((await kit.user('pia'))?.status).toBe('disconnected');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const warning = flaky.logs.find((line) => line.includes('"severity":"WARNING"') && line.includes('session-a'));
+        expect(warning).toContain('"errorCode":"unavailable"');
+      } finally {
+        await flaky.stop();
+        await google.close();
+      }
+    });
+
+    it('a second disconnect deletes session documents a racing worker left behind', async () => {
+      await connected('quin');
+      expect((await disconnect('quin')).status).toBe(200);
+      await seedPickedSession('quin', 'late');
+      expect((await disconnect('quin')).status).toBe(200);
+      expect((await user('quin').collection('photoSessions').get()).empty).toBe(true);
+      expect((await user('quin').collection('photoSessions').doc('late').collection('items').get()).empty).toBe(true);
     });
   });
 

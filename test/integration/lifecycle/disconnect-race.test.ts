@@ -10,6 +10,7 @@ import { createLogger } from '../../../functions/src/logging/logger';
 import { LeaseStore } from '../../../functions/src/offline/work/lease-store';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { requestPhotosFor } from '../../support/request-photos';
 
 /** A user who disconnects while a worker is running them: the worker must not write anything back. */
 describe('disconnect racing a worker', () => {
@@ -25,6 +26,7 @@ describe('disconnect racing a worker', () => {
       collection: 'users',
       vault: h.vault,
       revoke: revokeAtGoogle(google, interactiveRetryPolicy(identity)),
+      photos: requestPhotosFor(h),
       events: USER_EVENTS_OFF,
       now: () => new Date(),
       logger: createLogger({}, () => {}),

@@ -34,6 +34,7 @@ describe('offlineStatus contract', () => {
       missingScopes: [],
       lastRunAt: null,
       lastError: null,
+      photos: { openSessions: [], lastSession: null },
     });
     expect(JSON.stringify(result.json)).not.toMatch(/ciphertext|refreshToken|sha512/);
   });
@@ -43,6 +44,40 @@ describe('offlineStatus contract', () => {
     const ranAt = new Date('2026-03-01T10:00:00.000Z');
     await kit.db.collection('users').doc('bob').update({ lastRunAt: Timestamp.fromDate(ranAt), lastError: 'upstream_rate_limited' });
     expect((await status('bob')).json).toMatchObject({ status: 'active', lastRunAt: ranAt.toISOString(), lastError: 'upstream_rate_limited' });
+  });
+
+  it("reports the open photo sessions (oldest first) and the last finished one's outcome", async () => {
+    await kit.connect('pat');
+    const user = kit.db.collection('users').doc('pat');
+    const session = (sessionId: string, state: string, createdAt: number, expireTime: string) => ({
+      sessionId,
+      state,
+      createdAt: Timestamp.fromMillis(createdAt),
+      updatedAt: Timestamp.fromMillis(createdAt),
+      expireTime: Timestamp.fromDate(new Date(expireTime)),
+      pollIntervalSeconds: 5,
+    });
+    const now = Date.now();
+    await Promise.all([
+      user.collection('photoSessions').doc('s-new').set(session('s-new', 'open', now, '2026-12-02T10:00:00.000Z')),
+      user.collection('photoSessions').doc('s-old').set(session('s-old', 'picked', now - 60_000, '2026-12-02T09:00:00.000Z')),
+      user.collection('photoSessions').doc('s-done').set(session('s-done', 'done', now - 120_000, '2026-12-02T08:00:00.000Z')),
+      user.update({
+        lastPhotoSession: {
+          sessionId: 's-done',
+          outcome: 'done',
+          counts: { picked: 3, added: 2, skipped: 1, failed: 0 },
+          finishedAt: Timestamp.fromDate(new Date('2026-12-02T07:30:00.000Z')),
+        },
+      }),
+    ]);
+    expect((await status('pat')).json?.photos).toEqual({
+      openSessions: [
+        { sessionId: 's-old', expireTime: '2026-12-02T09:00:00.000Z', state: 'picked' },
+        { sessionId: 's-new', expireTime: '2026-12-02T10:00:00.000Z', state: 'open' },
+      ],
+      lastSession: { sessionId: 's-done', outcome: 'done', picked: 3, added: 2, skipped: 1, failed: 0, finishedAt: '2026-12-02T07:30:00.000Z' },
+    });
   });
 
   it('reauth_required tells the app to ask the user to sign in again', async () => {
@@ -56,7 +91,7 @@ describe('offlineStatus contract', () => {
     const disconnect = await kit.start('disconnect');
     await fetch(disconnect.url, { method: 'POST', headers: { 'x-requested-with': 'x', authorization: `Bearer ${await kit.idToken('dee')}` } });
     const gone = (await status('dee')).json;
-    expect(gone).toMatchObject({ status: 'disconnected', scopes: [], lastRunAt: null, lastError: null });
+    expect(gone).toMatchObject({ status: 'disconnected', scopes: [], lastRunAt: null, lastError: null, photos: { openSessions: [], lastSession: null } });
     expect(gone?.missingScopes).toContain(DRIVE);
     const stranger = await status('nobody');
     expect(stranger.status).toBe(200);

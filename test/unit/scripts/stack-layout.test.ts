@@ -4,7 +4,7 @@ describe('readStackLayout', () => {
   it('takes the ports from firebase.json: functions consecutive from emulators.functions.port, the sandbox 100 above', () => {
     const layout = readStackLayout(undefined, {});
     expect(layout).toEqual({ host: '127.0.0.1', firestorePort: 8080, pubsubPort: 8085, functionsBasePort: 5001, sandboxGooglePort: 5101 });
-    expect(stackPorts(layout).sort()).toEqual([5001, 5002, 5003, 5004, 5005, 5006, 5007, 5008, 5009, 5101, 8080, 8085]);
+    expect(stackPorts(layout).sort()).toEqual([5001, 5002, 5003, 5004, 5005, 5006, 5007, 5008, 5009, 5010, 5101, 8080, 8085]);
   });
 
   it('moves every port up by LOCAL_PORT_OFFSET', () => {

@@ -7,6 +7,9 @@ import type { SealedToken, TokenField, TokenVault } from '../../tokens/vault';
 import { isUnreadableToken, keyFailure } from '../../tokens/key-failure';
 import { isVaultError } from '../../tokens/vault-error';
 import type { UserRecord } from '../../users/user-record';
+import type { PickerAsUser } from '../../google-photos/picker-for-user';
+import { deletePhotoSessions } from '../../google-photos/session-store';
+import { endPhotoSessionsAtGoogle } from './end-photo-sessions';
 import type { RevokeErrorCode, RevokeToken } from './revoke-at-google';
 
 export interface DisconnectDeps {
@@ -14,6 +17,8 @@ export interface DisconnectDeps {
   collection: string;
   vault: TokenVault;
   revoke: RevokeToken;
+  /** Ends the user's open Picker sessions at Google before the grant is revoked. */
+  photos: PickerAsUser;
   events: UserEvents;
   now: () => Date;
   logger: Logger;
@@ -32,6 +37,10 @@ const MAX_ROUNDS = 3;
  * "Revoke + delete": revokes the user's grant at Google, then replaces the user document with a
  * tombstone `{userId, status: "disconnected", disconnectedAt, updatedAt, createdAt, shard, revokeError?, eventSequence?}`.
  * Tokens, token identifiers, profile, email, scopes, job cursors, lease and dispatch all go.
+ * Before the revoke, the user's open Google Photos Picker sessions are deleted at Google (best
+ * effort); after the tombstone, the `photoSessions` subcollection and its `items` (picked file
+ * names) are deleted too. `photoAlbums` stays: it holds only the id of the app-created album,
+ * which a user who connects again keeps using.
  *
  * Why a tombstone rather than no document: a worker that held a lease when the user left finds
  * `status: "disconnected"` and no lease of its own, so LeaseStore refuses its writes (a deleted
@@ -50,6 +59,7 @@ export async function disconnectUser(userId: string, deps: DisconnectDeps): Prom
   let revokeError: RevokeErrorCode | undefined;
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
     const record = (await ref.get()).data() as UserRecord | undefined;
+    if (round === 1 && record) await endPhotoSessionsAtGoogle(userId, record, deps);
     const pending = record && grantToRevoke(record, handled);
     if (pending) {
       revokeError ??= await revokeStored(userId, pending, deps);
@@ -57,6 +67,7 @@ export async function disconnectUser(userId: string, deps: DisconnectDeps): Prom
     }
     const { outcome, staged } = await deps.db.runTransaction((tx) => writeTombstone(tx, ref, handled, revokeError, deps));
     if (outcome !== 'new_grant') {
+      await deletePhotoSessions(deps.db, deps.collection, userId);
       await deps.events.publish(staged);
       return { changed: outcome === 'written', revokeError };
     }

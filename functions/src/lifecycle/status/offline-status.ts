@@ -1,5 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { missingScopes } from '../../google/scopes';
+import { openPhotoSessions, type SessionState } from '../../google-photos/session-store';
 import type { UserRecord, UserStatus } from '../../users/user-record';
 
 /** What the app reads to decide what to show: `not_connected` when this server never stored a grant. */
@@ -12,6 +13,23 @@ export interface OfflineStatus {
   lastRunAt: string | null;
   /** Stable code of what last went wrong (a failed run, or why offline access stopped), or null. */
   lastError: string | null;
+  photos: PhotosStatus;
+}
+
+/** The user's Google Photos picking (createPhotoPickerSession), for the app to know when it is done. */
+export interface PhotosStatus {
+  /** Sessions the worker is still waiting on or processing (`open`, then `picked`), oldest first. */
+  openSessions: { sessionId: string; expireTime: string; state: SessionState }[];
+  /** The last finished session (`done`, or `expired` with what it finished), or null. */
+  lastSession: {
+    sessionId: string;
+    outcome: 'done' | 'expired';
+    picked: number;
+    added: number;
+    skipped: number;
+    failed: number;
+    finishedAt: string;
+  } | null;
 }
 
 export interface OfflineStatusDeps {
@@ -20,15 +38,35 @@ export interface OfflineStatusDeps {
   requiredScopes: readonly string[];
 }
 
-/** One document read; nothing secret leaves it (tokens and their identifiers are never read out). */
+/**
+ * The user's document, and their open photo sessions when they are connected; nothing secret
+ * leaves it (tokens and their identifiers are never read out).
+ */
 export async function readOfflineStatus(userId: string, deps: OfflineStatusDeps): Promise<OfflineStatus> {
   const record = (await deps.db.collection(deps.collection).doc(userId).get()).data() as UserRecord | undefined;
-  const scopes = record && record.status !== 'disconnected' && Array.isArray(record.scopes) ? record.scopes : [];
+  const connected = record !== undefined && record.status !== 'disconnected';
+  const scopes = connected && Array.isArray(record.scopes) ? record.scopes : [];
+  const open = connected ? await openPhotoSessions(deps.db, deps.collection, userId) : [];
+  const last = connected ? record.lastPhotoSession : undefined;
   return {
     status: record?.status ?? 'not_connected',
     scopes,
     missingScopes: missingScopes(deps.requiredScopes, scopes),
     lastRunAt: record?.lastRunAt ? record.lastRunAt.toDate().toISOString() : null,
     lastError: typeof record?.lastError === 'string' ? record.lastError : null,
+    photos: {
+      openSessions: open.map((session) => ({ sessionId: session.sessionId, expireTime: session.expireTime.toDate().toISOString(), state: session.state })),
+      lastSession: last
+        ? {
+            sessionId: last.sessionId,
+            outcome: last.outcome,
+            picked: last.counts.picked,
+            added: last.counts.added,
+            skipped: last.counts.skipped,
+            failed: last.counts.failed,
+            finishedAt: last.finishedAt.toDate().toISOString(),
+          }
+        : null,
+    },
   };
 }

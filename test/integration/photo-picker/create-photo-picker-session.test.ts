@@ -1,0 +1,165 @@
+import { Timestamp } from '@google-cloud/firestore';
+import { PHOTOS_APPEND_SCOPE, PHOTOS_PICKER_SCOPE, PHOTOS_READ_APP_CREATED_SCOPE, PHOTOS_SCOPES } from '../../../functions/src/google-photos/photos-scopes';
+import type { PhotoSessionDoc } from '../../../functions/src/google-photos/session-store';
+import type { FunctionUnderTest } from '../../support/function-process';
+import { FULL_SCOPES } from '../../support/sandbox';
+import { type LifecycleKit, startFailingEndpoint, startLifecycleKit } from '../lifecycle/lifecycle-kit';
+
+const PHOTOS_USER_SCOPES = [...FULL_SCOPES, ...PHOTOS_SCOPES];
+
+/** The `createPhotoPickerSession` contract (docs/api.md), over HTTP against the real function, the Firestore emulator and the sandbox Google. */
+describe('createPhotoPickerSession contract', () => {
+  let kit: LifecycleKit;
+  let fn: FunctionUnderTest;
+  /** A Picker API that answers 503 to everything, counting requests. */
+  let downPicker: Awaited<ReturnType<typeof startFailingEndpoint>>;
+  let down: FunctionUnderTest;
+
+  beforeAll(async () => {
+    kit = await startLifecycleKit('picker-session');
+    downPicker = await startFailingEndpoint(503);
+    [fn, down] = await Promise.all([
+      kit.start('createPhotoPickerSession', { PHOTOS_PICKER_ROOT_URL: new URL(downPicker.url).origin }),
+      kit.start('createPhotoPickerSession', { PHOTOS_PICKER_ROOT_URL: new URL(downPicker.url).origin }),
+    ]);
+  });
+  afterAll(async () => {
+    await kit?.close();
+    await downPicker?.close();
+  });
+
+  interface Answer {
+    status: number;
+    headers: Headers;
+    json: { sessionId?: string; pickerUri?: string; expireTime?: string; error?: { code: string; message: string; missingScopes?: string[] } } | undefined;
+  }
+
+  async function call(url: string, headers: Record<string, string>, method = 'POST'): Promise<Answer> {
+    const response = await fetch(url, { method, headers });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Answer['json']) : undefined };
+  }
+
+  const create = async (sub: string, url = fn.url) => call(url, { 'x-requested-with': 'com.example.app', authorization: `Bearer ${await kit.idToken(sub)}` });
+
+  function expectError(result: Answer, status: number, code: string): void {
+    expect({ status: result.status, code: result.json?.error?.code }).toEqual({ status, code });
+    expect(result.headers.get('cache-control')).toBe('no-store');
+  }
+
+  const sessions = async (sub: string) => (await kit.db.collection('users').doc(sub).collection('photoSessions').get()).docs.map((d) => d.data() as PhotoSessionDoc);
+
+  async function seedSession(sub: string, id: string, expireTime: Date, state: PhotoSessionDoc['state'] = 'open'): Promise<void> {
+    const at = Timestamp.now();
+    const doc: PhotoSessionDoc = { sessionId: id, state, createdAt: at, updatedAt: at, expireTime: Timestamp.fromDate(expireTime), pollIntervalSeconds: 5 };
+    await kit.db.collection('users').doc(sub).collection('photoSessions').doc(id).set(doc);
+  }
+
+  describe('refusals that create nothing at Google', () => {
+    it('403 insufficient_scope naming every Photos scope a Drive-only grant lacks', async () => {
+      await kit.connect('drive-only');
+      const requests = downPicker.requests();
+      const result = await create('drive-only');
+      expectError(result, 403, 'insufficient_scope');
+      expect(result.json?.error?.missingScopes).toEqual([PHOTOS_PICKER_SCOPE, PHOTOS_APPEND_SCOPE, PHOTOS_READ_APP_CREATED_SCOPE]);
+      expect(downPicker.requests()).toBe(requests);
+      expect(await sessions('drive-only')).toEqual([]);
+    });
+
+    it('403 insufficient_scope naming only the missing ones when the grant has the Picker scope alone', async () => {
+      await kit.connect('picker-only', [...FULL_SCOPES, PHOTOS_PICKER_SCOPE]);
+      const result = await create('picker-only');
+      expectError(result, 403, 'insufficient_scope');
+      expect(result.json?.error?.missingScopes).toEqual([PHOTOS_APPEND_SCOPE, PHOTOS_READ_APP_CREATED_SCOPE]);
+    });
+
+    it('409 not_connected for a user this server never stored, and for one who disconnected', async () => {
+      expectError(await create('stranger'), 409, 'not_connected');
+      expect(await kit.user('stranger')).toBeUndefined();
+      await kit.connect('left', PHOTOS_USER_SCOPES);
+      const disconnect = await kit.start('disconnect');
+      await call(disconnect.url, { 'x-requested-with': 'x', authorization: `Bearer ${await kit.idToken('left')}` });
+      expectError(await create('left'), 409, 'not_connected');
+    });
+
+    it('409 reauth_required for a user whose offline access stopped', async () => {
+      await kit.connect('stopped', PHOTOS_USER_SCOPES);
+      await kit.db.collection('users').doc('stopped').update({ status: 'reauth_required' });
+      const requests = downPicker.requests();
+      expectError(await create('stopped'), 409, 'reauth_required');
+      expect(downPicker.requests()).toBe(requests);
+    });
+
+    it('409 reauth_required when Google says the grant is revoked (refresh: invalid_grant), writing nothing', async () => {
+      await kit.connect('revoked', PHOTOS_USER_SCOPES);
+      // The cached access token is too close to expiry to be used, so the function refreshes.
+      await kit.db.collection('users').doc('revoked').update({ accessTokenExpiresAt: Timestamp.fromMillis(Date.now() + 60_000) });
+      kit.sandbox.admin.revokeGrant('revoked');
+      const before = await kit.db.collection('users').doc('revoked').get();
+      const requests = downPicker.requests();
+      const result = await create('revoked');
+      expectError(result, 409, 'reauth_required');
+      expect(downPicker.requests()).toBe(requests);
+      const after = await kit.db.collection('users').doc('revoked').get();
+      expect(after.updateTime?.isEqual(before.updateTime!)).toBe(true);
+    });
+
+    it('429 too_many_sessions at PHOTOS_MAX_OPEN_SESSIONS live sessions; expired and finished ones do not count', async () => {
+      await kit.connect('busy', PHOTOS_USER_SCOPES);
+      const later = new Date(Date.now() + 3_600_000);
+      await Promise.all([seedSession('busy', 's1', later), seedSession('busy', 's2', later, 'picked'), seedSession('busy', 's3', later)]);
+      const requests = downPicker.requests();
+      const result = await create('busy');
+      expectError(result, 429, 'too_many_sessions');
+      expect(downPicker.requests()).toBe(requests);
+      expect((await sessions('busy')).map((s) => s.sessionId).sort()).toEqual(['s1', 's2', 's3']);
+
+      await kit.connect('idle', PHOTOS_USER_SCOPES);
+      const past = new Date(Date.now() - 60_000);
+      await Promise.all([seedSession('idle', 'old1', past), seedSession('idle', 'old2', later, 'done'), seedSession('idle', 'old3', later, 'expired'), seedSession('idle', 'old4', later)]);
+      // Past the count: Google is asked (and is down here).
+      expectError(await create('idle', down.url), 503, 'upstream_unavailable');
+      expect(downPicker.requests()).toBe(requests + 1);
+    });
+  });
+
+  describe('when Google Photos fails', () => {
+    it('503 upstream_unavailable with Retry-After; the create is not repeated and nothing is stored', async () => {
+      await kit.connect('unlucky', PHOTOS_USER_SCOPES);
+      const before = await kit.user('unlucky');
+      const requests = downPicker.requests();
+      const result = await create('unlucky', down.url);
+      expectError(result, 503, 'upstream_unavailable');
+      expect(Number(result.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(downPicker.requests() - requests).toBe(1);
+      expect(await sessions('unlucky')).toEqual([]);
+      expect((await kit.user('unlucky'))?.nextRunAt.toMillis()).toBe(before?.nextRunAt.toMillis());
+      const secrets = await kit.storedTokens('unlucky');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const secret of secrets) expect(down.logs.join('\n')).not.toContain(secret);
+    });
+  });
+
+  describe('request checks', () => {
+    it('405 with Allow: POST for other methods', async () => {
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        const result = await call(fn.url, { 'x-requested-with': 'x', authorization: `Bearer ${await kit.idToken('drive-only')}` }, method);
+        expectError(result, 405, 'method_not_allowed');
+        expect(result.headers.get('allow')).toBe('POST');
+      }
+    });
+
+    it('403 csrf_header_missing before looking at the token', async () => {
+      expectError(await call(fn.url, { authorization: `Bearer ${await kit.idToken('drive-only')}` }), 403, 'csrf_header_missing');
+    });
+
+    it('401 unauthenticated without a Bearer token; 401 invalid_id_token for a token Google did not sign, or for another app', async () => {
+      expectError(await call(fn.url, { 'x-requested-with': 'x' }), 401, 'unauthenticated');
+      expectError(await call(fn.url, { 'x-requested-with': 'x', authorization: 'Bearer not.a.jwt' }), 401, 'invalid_id_token');
+      const forged = await kit.idToken('drive-only', {}, 'foreign');
+      expectError(await call(fn.url, { 'x-requested-with': 'x', authorization: `Bearer ${forged}` }), 401, 'invalid_id_token');
+      const otherApp = await kit.idToken('drive-only', { aud: 'other.apps.googleusercontent.com' });
+      expectError(await call(fn.url, { 'x-requested-with': 'x', authorization: `Bearer ${otherApp}` }), 401, 'invalid_id_token');
+    });
+  });
+});

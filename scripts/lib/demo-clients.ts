@@ -24,11 +24,13 @@ async function json<T>(response: Response, what: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-export async function mintCode(sandboxUrl: string, user: { sub: string; email: string; name: string }): Promise<string> {
+const SIGN_IN_SCOPES = ['openid', 'email', 'profile', 'https://www.googleapis.com/auth/drive.appdata'];
+
+export async function mintCode(sandboxUrl: string, user: { sub: string; email: string; name: string }, extraScopes: readonly string[] = []): Promise<string> {
   const response = await fetch(`${sandboxUrl}/__admin/mint-code`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...user, scopes: ['openid', 'email', 'profile', 'https://www.googleapis.com/auth/drive.appdata'], forceConsent: true }),
+    body: JSON.stringify({ ...user, scopes: [...SIGN_IN_SCOPES, ...extraScopes], forceConsent: true }),
   });
   return (await json<{ code: string }>(response, 'mint-code')).code;
 }
@@ -52,9 +54,33 @@ export async function mintIdToken(sandboxUrl: string, sub: string): Promise<stri
   return (await json<{ idToken: string }>(response, 'mint-id-token')).idToken;
 }
 
-export async function disconnect(disconnectUrl: string, idToken: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(disconnectUrl, { method: 'POST', headers: { 'x-requested-with': 'com.example.demo', authorization: `Bearer ${idToken}` } });
+/** disconnect and createPhotoPickerSession: a POST with the user's ID token and nothing else. */
+export async function postWithIdToken(url: string, idToken: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'x-requested-with': 'com.example.demo', authorization: `Bearer ${idToken}` } });
   return { status: response.status, body: await response.json() };
+}
+
+/** Plays the user picking these photos in Google Photos and tapping Done (the sandbox's admin API). */
+export async function pickInGooglePhotos(sandboxUrl: string, sessionId: string, items: { filename: string; mimeType: string; content: Buffer }[]): Promise<void> {
+  const response = await fetch(`${sandboxUrl}/__admin/photos-pick`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sessionId, items: items.map(({ filename, mimeType, content }) => ({ filename, mimeType, base64: content.toString('base64') })) }),
+  });
+  await json(response, 'photos-pick');
+}
+
+export interface AlbumView {
+  title: string;
+  mediaItems: { filename: string; mimeType: string; bytes: number }[];
+}
+
+export async function listAlbums(sandboxUrl: string, sub: string): Promise<AlbumView[]> {
+  return json<AlbumView[]>(await fetch(`${sandboxUrl}/__admin/photos-albums?sub=${encodeURIComponent(sub)}`), 'photos-albums');
+}
+
+export async function listPickerSessions(sandboxUrl: string, sub: string): Promise<{ id: string; deleted: boolean }[]> {
+  return json<{ id: string; deleted: boolean }[]>(await fetch(`${sandboxUrl}/__admin/photos-sessions?sub=${encodeURIComponent(sub)}`), 'photos-sessions');
 }
 
 export async function putPhoto(sandboxUrl: string, sub: string, name: string, mimeType: string, content: Buffer): Promise<void> {

@@ -30,6 +30,8 @@ export async function listenForEvents(pubsub: PubSub, topic: string, name: strin
 
 /** One line per event: what a consumer keys on (type, subject, sequence) and why it happened. */
 export function describeEvent(event: UserCloudEvent): string {
-  const type = event.type.replace(/^dev\.offlineaccess\.user\./, '');
-  return `#${event.data.sequence} ${type.padEnd(22)} user ${event.subject}  status=${event.data.status} reason=${event.data.reason}`;
+  const type = event.type.replace(/^dev\.offlineaccess\.(user\.)?/, '');
+  const { sessionId, picked, added, skipped } = event.data;
+  const session = sessionId === undefined ? '' : ` session=${sessionId.slice(0, 8)}... picked=${picked} added=${added} skipped=${skipped}`;
+  return `#${event.data.sequence} ${type.padEnd(22)} user ${event.subject}  status=${event.data.status} reason=${event.data.reason}${session}`;
 }

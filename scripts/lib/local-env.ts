@@ -39,6 +39,8 @@ export function localFunctionEnv(layout: StackLayout, sandboxUrl: string): NodeJ
     GOOGLE_OAUTH_CERTS_URL: `${sandboxUrl}/oauth2/v1/certs`,
     GOOGLE_OAUTH_REVOKE_URL: `${sandboxUrl}/revoke`,
     GOOGLE_API_ROOT_URL: `${sandboxUrl}/`,
+    PHOTOS_PICKER_ROOT_URL: `${sandboxUrl}/photospicker`,
+    PHOTOS_LIBRARY_ROOT_URL: `${sandboxUrl}/photoslibrary`,
     RISC_CONFIG_URL: `${sandboxUrl}/.well-known/risc-configuration`,
     TOKEN_KEY_FILE: LOCAL_KEY_FILE,
     OFFLINE_WORK_TOPIC: LOCAL_TOPIC,

@@ -1,8 +1,9 @@
 /** The sandbox Google's public surface: start it in-process, or run `sandbox/src/main.ts`. */
 export { startSandboxGoogle, SANDBOX_HOST, type SandboxGoogle, type SandboxOptions, type SandboxEndpoints } from './server';
-export type { SandboxAdmin } from './admin/admin-api';
+export type { SandboxAdmin, SandboxAdminStats, SandboxFaultSettings } from './admin/admin-api';
 export { SandboxAdminError, type SandboxAdminErrorCode } from './admin/admin-error';
-export type { MintCodeInput, MintIdTokenInput } from './admin/admin-schemas';
+export type { MintCodeInput, MintIdTokenInput, PhotosFaults, PhotosPickInput, PhotosSessionTiming } from './admin/admin-schemas';
+export type { PhotosAlbumSnapshot, PhotosMethod, PhotosSessionSnapshot, PhotosStats } from './photos';
 export type { OAuthClientConfig } from './oauth/clients';
 export type { EndpointFaults, FaultSettings } from './oauth/faults';
 export type { SandboxStats } from './oauth/stats';

@@ -25,6 +25,8 @@ function printBanner(sandbox: SandboxGoogle, clientId: string): void {
   console.log(`  certs (PEM)   ${endpoints.pemCertsUrl}`);
   console.log(`  certs (JWK)   ${endpoints.jwkCertsUrl}`);
   console.log(`  API root      ${endpoints.apiRootUrl}`);
+  console.log(`  Photos Picker ${endpoints.photosPickerRootUrl}`);
+  console.log(`  Photos Lib.   ${endpoints.photosLibraryRootUrl}`);
   console.log(`  admin         ${sandbox.url}/__admin/ (see sandbox/README.md)`);
 }
 

@@ -4,6 +4,7 @@ import { adminRoutes } from './admin/admin-routes';
 import { type AppCheckAdmin, type AppCheckProject, APP_CHECK_JWKS_PATH, createAppCheckSandbox } from './app-check';
 import { createSandboxAdmin, type SandboxAdmin } from './admin/admin-api';
 import { createDriveSandbox, type DriveAdmin } from './drive';
+import { createPhotosSandbox, LIBRARY_PREFIX, PICKER_PREFIX } from './photos';
 import { createRiscSandbox, type RiscAdmin } from './risc';
 import { certsRoutes } from './id-tokens/certs-routes';
 import { SigningKeyRing } from './id-tokens/signing-keys';
@@ -52,6 +53,10 @@ export interface SandboxEndpoints {
   appCheckJwksUrl: string;
   /** Cross-Account Protection discovery document (RISC_CONFIG_URL). */
   riscConfigUrl: string;
+  /** PHOTOS_PICKER_ROOT_URL (Google: https://photospicker.googleapis.com); no trailing slash, the client appends /v1/... */
+  photosPickerRootUrl: string;
+  /** PHOTOS_LIBRARY_ROOT_URL (Google: https://photoslibrary.googleapis.com); no trailing slash. */
+  photosLibraryRootUrl: string;
 }
 
 export interface SandboxGoogle {
@@ -89,9 +94,10 @@ export async function startSandboxGoogle(options: SandboxOptions): Promise<Sandb
     closing: closing.signal,
   };
   const drive = createDriveSandbox({ accessTokens: context.accessTokens, now, closing: closing.signal });
-  const admin = createSandboxAdmin(context, () => drive.admin.reset());
-  const appCheck = createAppCheckSandbox({ now, project: options.appCheck ?? {}, maxAgeSeconds: options.certsMaxAgeSeconds ?? DEFAULTS.certsMaxAgeSeconds });
   let baseUrl = '';
+  const photos = createPhotosSandbox({ accessTokens: context.accessTokens, now, origin: () => baseUrl, closing: closing.signal });
+  const admin = createSandboxAdmin(context, photos, () => drive.admin.reset());
+  const appCheck = createAppCheckSandbox({ now, project: options.appCheck ?? {}, maxAgeSeconds: options.certsMaxAgeSeconds ?? DEFAULTS.certsMaxAgeSeconds });
   const risc = createRiscSandbox({
     grants: context.grants,
     clients: context.clients,
@@ -108,6 +114,7 @@ export async function startSandboxGoogle(options: SandboxOptions): Promise<Sandb
     ...drive.routes,
     ...appCheck.routes,
     ...risc.routes,
+    ...photos.routes,
   ];
   const server = createServer(createRequestListener(routes, options.onUnexpectedError ?? logUnexpectedError));
   const port = await listen(server, options.port ?? 0);
@@ -124,6 +131,8 @@ export async function startSandboxGoogle(options: SandboxOptions): Promise<Sandb
       apiRootUrl: `${url}/`,
       appCheckJwksUrl: `${url}${APP_CHECK_JWKS_PATH}`,
       riscConfigUrl: `${url}/.well-known/risc-configuration`,
+      photosPickerRootUrl: `${url}${PICKER_PREFIX}`,
+      photosLibraryRootUrl: `${url}${LIBRARY_PREFIX}`,
     },
     admin,
     drive: drive.admin,

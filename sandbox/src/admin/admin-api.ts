@@ -1,4 +1,7 @@
 import type { FaultSettings } from '../oauth/faults';
+import type { PhotosSandbox } from '../photos';
+import type { PhotosAdmin } from '../photos/admin/photos-admin';
+import type { PhotosStats } from '../photos/stats';
 import { POPUP_REDIRECT_URI } from '../oauth/clients';
 import type { GrantSnapshot } from '../oauth/grants';
 import type { OAuthContext } from '../oauth/oauth-context';
@@ -16,12 +19,18 @@ import {
   type MintIdTokenInput,
   mintIdTokenSchema,
   parseAdminInput,
+  type PhotosFaults,
   userSchema,
 } from './admin-schemas';
 import { IdTokenMinter } from './mint-id-token';
 
+/** The token endpoint's faults and, under `photos`, the Photos APIs' ones. */
+export type SandboxFaultSettings = FaultSettings & { photos?: PhotosFaults };
+
+export type SandboxAdminStats = SandboxStats & { photos: PhotosStats };
+
 /** Test and demo controls; the HTTP admin API under /__admin/ calls exactly these. */
-export interface SandboxAdmin {
+export interface SandboxAdmin extends PhotosAdmin {
   /** A code as the app would get from Google Sign-In (`serverAuthCode`). */
   mintCode(input: MintCodeInput): { code: string };
   revokeGrant(sub: string, clientId?: string): GrantRevocation;
@@ -37,21 +46,26 @@ export interface SandboxAdmin {
   /** Stops publishing a rotated-out key (tokens it signed stop verifying). */
   dropSigningKey(kid: string): void;
   signingKeys(): { current: string; published: string[] };
-  /** Replaces the fault settings; `{}` turns every fault off. */
-  setFaults(settings: FaultSettings): void;
-  faults(): FaultSettings;
+  /** Replaces the fault settings (token endpoint and Photos); `{}` turns every fault off. */
+  setFaults(settings: SandboxFaultSettings): void;
+  faults(): SandboxFaultSettings;
   grants(sub: string): GrantSnapshot[];
-  stats(): SandboxStats;
-  /** Forgets codes, grants, access tokens, faults, stats and Drive files, and restores the access-token lifetime. Signing keys stay, so cached certs stay valid. */
+  stats(): SandboxAdminStats;
+  /** Forgets codes, grants, access tokens, faults, stats, Drive files and Photos state, and restores the access-token lifetime. Signing keys stay, so cached certs stay valid. */
   reset(): void;
   mintIdToken(input?: MintIdTokenInput): Promise<{ idToken: string }>;
 }
 
 /** `resetOthers` clears the state of the sandbox's other services (Drive) along with OAuth's. */
-export function createSandboxAdmin(context: OAuthContext, resetOthers: () => void = () => {}): SandboxAdmin {
+export function createSandboxAdmin(
+  context: OAuthContext,
+  photos: Omit<PhotosSandbox, 'routes'>,
+  resetOthers: () => void = () => {},
+): SandboxAdmin {
   const minter = new IdTokenMinter(context.keys, context.now, context.clients.defaultClient?.clientId);
   const configuredLifetime = context.accessTokenLifetimeSeconds;
   return {
+    ...photos.admin,
     mintCode: (input) => mintCode(context, input),
     revokeGrant: (sub, clientId) => {
       const user = parseAdminInput(userSchema, { sub, clientId });
@@ -74,10 +88,17 @@ export function createSandboxAdmin(context: OAuthContext, resetOthers: () => voi
     rotateSigningKey: async () => ({ kid: (await context.keys.rotate(context.now())).kid }),
     dropSigningKey: (kid) => dropSigningKey(context, parseAdminInput(kidSchema, { kid }).kid),
     signingKeys: () => ({ current: context.keys.current.kid, published: context.keys.published.map((key) => key.kid) }),
-    setFaults: (settings) => context.faults.set(parseAdminInput(faultSettingsSchema, settings)),
-    faults: () => context.faults.current(),
+    setFaults: (settings) => {
+      const { photos: photosFaults, ...oauthFaults } = parseAdminInput(faultSettingsSchema, settings);
+      context.faults.set(oauthFaults);
+      photos.setFaults(photosFaults ?? {});
+    },
+    faults: () => {
+      const photosFaults = photos.faults();
+      return { ...context.faults.current(), ...(Object.keys(photosFaults).length > 0 ? { photos: photosFaults } : {}) };
+    },
     grants: (sub) => context.grants.snapshot(parseAdminInput(userSchema, { sub }).sub),
-    stats: () => context.stats.snapshot(),
+    stats: () => ({ ...context.stats.snapshot(), photos: photos.stats() }),
     reset: () => {
       context.codes.clear();
       context.grants.clear();
@@ -85,6 +106,7 @@ export function createSandboxAdmin(context: OAuthContext, resetOthers: () => voi
       context.faults.clear();
       context.stats.reset();
       context.accessTokenLifetimeSeconds = configuredLifetime;
+      photos.reset();
       resetOthers();
     },
     mintIdToken: async (input = {}) => ({ idToken: await minter.mint(parseAdminInput(mintIdTokenSchema, input)) }),

@@ -5,7 +5,12 @@ export type SandboxAdminErrorCode =
   | 'redirect_uri_not_registered'
   | 'unknown_kid'
   | 'current_signing_key'
-  | 'not_found';
+  | 'not_found'
+  | 'session_not_found'
+  | 'session_deleted'
+  | 'session_expired'
+  | 'session_already_picked'
+  | 'too_many_items';
 
 export class SandboxAdminError extends Error {
   constructor(
@@ -17,6 +22,6 @@ export class SandboxAdminError extends Error {
   }
 
   get status(): number {
-    return this.code === 'not_found' ? 404 : 400;
+    return this.code === 'not_found' || this.code === 'session_not_found' ? 404 : 400;
   }
 }

@@ -1,9 +1,8 @@
 import { sendGoogleApiError } from '../google-errors';
 import { type Route, type SandboxRequest, sendJson } from '../http';
-import type { FaultSettings } from '../oauth/faults';
-import type { SandboxAdmin } from './admin-api';
+import type { SandboxAdmin, SandboxFaultSettings } from './admin-api';
 import { SandboxAdminError } from './admin-error';
-import { kidSchema, lifetimeSchema, parseAdminInput, userSchema } from './admin-schemas';
+import { kidSchema, lifetimeSchema, parseAdminInput, photosSessionSchema, userSchema } from './admin-schemas';
 
 type Operation = (body: unknown, query: URLSearchParams) => unknown;
 
@@ -14,6 +13,7 @@ type Operation = (body: unknown, query: URLSearchParams) => unknown;
 function operations(admin: SandboxAdmin): Record<string, { method: 'GET' | 'POST'; run: Operation }> {
   // The casts below hand raw JSON to admin methods that validate their own input with zod.
   const user = (body: unknown) => parseAdminInput(userSchema, body);
+  const session = (body: unknown) => parseAdminInput(photosSessionSchema, body);
   return {
     'mint-code': { method: 'POST', run: (body) => admin.mintCode(body as Parameters<SandboxAdmin['mintCode']>[0]) },
     'revoke-grant': { method: 'POST', run: (body) => admin.revokeGrant(user(body).sub, user(body).clientId) },
@@ -27,12 +27,20 @@ function operations(admin: SandboxAdmin): Record<string, { method: 'GET' | 'POST
     'rotate-signing-key': { method: 'POST', run: () => admin.rotateSigningKey() },
     'drop-signing-key': { method: 'POST', run: (body) => admin.dropSigningKey(parseAdminInput(kidSchema, body).kid) },
     'signing-keys': { method: 'GET', run: () => admin.signingKeys() },
-    'set-faults': { method: 'POST', run: (body) => admin.setFaults(body as FaultSettings) },
+    'set-faults': { method: 'POST', run: (body) => admin.setFaults(body as SandboxFaultSettings) },
     faults: { method: 'GET', run: () => admin.faults() },
     grants: { method: 'GET', run: (_body, query) => admin.grants(query.get('sub') ?? '') },
     stats: { method: 'GET', run: () => admin.stats() },
     reset: { method: 'POST', run: () => admin.reset() },
     'mint-id-token': { method: 'POST', run: (body) => admin.mintIdToken(body as Parameters<SandboxAdmin['mintIdToken']>[0]) },
+    'photos-pick': { method: 'POST', run: (body) => admin.photosPick(body as Parameters<SandboxAdmin['photosPick']>[0]) },
+    'photos-expire-session': { method: 'POST', run: (body) => admin.photosExpireSession(session(body).sessionId) },
+    'photos-set-session-timing': {
+      method: 'POST',
+      run: (body) => admin.photosSetSessionTiming(body as Parameters<SandboxAdmin['photosSetSessionTiming']>[0]),
+    },
+    'photos-sessions': { method: 'GET', run: (_body, query) => admin.photosSessions(query.get('sub') ?? '') },
+    'photos-albums': { method: 'GET', run: (_body, query) => admin.photosAlbums(query.get('sub') ?? '') },
   };
 }
 

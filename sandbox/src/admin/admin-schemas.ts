@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PHOTOS_METHODS } from '../photos/methods';
 import { SandboxAdminError } from './admin-error';
 
 /**
@@ -56,7 +57,41 @@ const endpointFaultsSchema = z
   })
   .refine((faults) => (faults.status5xxRate ?? 0) + (faults.rateLimitRate ?? 0) <= 1, 'rates must add up to at most 1');
 
-export const faultSettingsSchema = z.strictObject({ tokenEndpoint: endpointFaultsSchema.optional() });
+/** Faults of the Photos APIs (Picker, Library, base-URL downloads); `failNext.method` narrows it to one call. */
+export const photosFaultsSchema = z
+  .strictObject({
+    failNext: failNextSchema.extend({ method: z.enum(PHOTOS_METHODS).optional() }).optional(),
+    status5xxRate: rate().optional(),
+    rateLimitRate: rate().optional(),
+    retryAfterSeconds: seconds().optional(),
+    latencyMs: z.number().int().min(0).max(120_000).optional(),
+  })
+  .refine((faults) => (faults.status5xxRate ?? 0) + (faults.rateLimitRate ?? 0) <= 1, 'rates must add up to at most 1');
+export type PhotosFaults = z.infer<typeof photosFaultsSchema>;
+
+export const faultSettingsSchema = z.strictObject({ tokenEndpoint: endpointFaultsSchema.optional(), photos: photosFaultsSchema.optional() });
+
+/** One picked item: its bytes (base64) and what Google Photos knows about it. */
+const pickedItemSchema = z.strictObject({
+  filename: nonEmpty(),
+  mimeType: nonEmpty(),
+  /** Default: VIDEO for video/* MIME types, PHOTO otherwise. */
+  type: z.enum(['PHOTO', 'VIDEO']).optional(),
+  base64: z.base64(),
+  /** Default: read from a PNG or JPEG header, else 0. */
+  width: z.number().int().min(0).optional(),
+  height: z.number().int().min(0).optional(),
+});
+export const photosPickSchema = z.strictObject({ sessionId: nonEmpty(), items: z.array(pickedItemSchema).min(1) });
+export type PhotosPickInput = z.input<typeof photosPickSchema>;
+
+export const photosSessionSchema = z.strictObject({ sessionId: nonEmpty() });
+
+export const photosSessionTimingSchema = z.strictObject({
+  pollIntervalSeconds: z.number().min(0.001).max(3600).optional(),
+  timeoutInSeconds: z.number().min(0.001).max(86_400).optional(),
+});
+export type PhotosSessionTiming = z.input<typeof photosSessionTimingSchema>;
 
 export const mintIdTokenSchema = z.strictObject({
   /** Claims to set or (with null) remove, on top of a complete, valid set. */

@@ -34,6 +34,8 @@ export function sandboxEnv(sandbox: SandboxGoogle, projectId: string, keyFile: s
     GOOGLE_OAUTH_CERTS_URL: sandbox.endpoints.pemCertsUrl,
     GOOGLE_OAUTH_REVOKE_URL: sandbox.endpoints.revokeUrl,
     GOOGLE_API_ROOT_URL: sandbox.endpoints.apiRootUrl,
+    PHOTOS_PICKER_ROOT_URL: sandbox.endpoints.photosPickerRootUrl,
+    PHOTOS_LIBRARY_ROOT_URL: sandbox.endpoints.photosLibraryRootUrl,
     RISC_CONFIG_URL: sandbox.endpoints.riscConfigUrl,
     TOKEN_KEY_FILE: keyFile,
     // Lifecycle events are off unless a test turns them on (test/integration/events/ does, with its own topic).

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { LIBRARY_PREFIX, PICKER_PREFIX } from '../../sandbox/src/photos';
 import { REPO_ROOT, type StackLayout } from './stack-layout';
 
 /** The OAuth client the sandbox Google knows in the local stack (not a secret: it only exists locally). */
@@ -39,8 +40,8 @@ export function localFunctionEnv(layout: StackLayout, sandboxUrl: string): NodeJ
     GOOGLE_OAUTH_CERTS_URL: `${sandboxUrl}/oauth2/v1/certs`,
     GOOGLE_OAUTH_REVOKE_URL: `${sandboxUrl}/revoke`,
     GOOGLE_API_ROOT_URL: `${sandboxUrl}/`,
-    PHOTOS_PICKER_ROOT_URL: `${sandboxUrl}/photospicker`,
-    PHOTOS_LIBRARY_ROOT_URL: `${sandboxUrl}/photoslibrary`,
+    PHOTOS_PICKER_ROOT_URL: `${sandboxUrl}${PICKER_PREFIX}`,
+    PHOTOS_LIBRARY_ROOT_URL: `${sandboxUrl}${LIBRARY_PREFIX}`,
     RISC_CONFIG_URL: `${sandboxUrl}/.well-known/risc-configuration`,
     TOKEN_KEY_FILE: LOCAL_KEY_FILE,
     OFFLINE_WORK_TOPIC: LOCAL_TOPIC,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Env, list, parseEnv } from './env-schema';
 
-/** The web origins whose pages may call the functions a browser calls (exchangeAuthCode, offlineStatus, disconnect). */
+/** The web origins whose pages may call the functions a browser calls (exchangeAuthCode, offlineStatus, disconnect, createPhotoPickerSession). */
 export interface CorsConfig {
   /** Serialised as browsers send `Origin` (`https://web.example.com`, lower case, no default port). Empty: none. */
   allowedOrigins: string[];

@@ -125,6 +125,25 @@ describe('disconnect contract', () => {
       await session.collection('items').doc('item-1').set({ pickedId: 'item-1', state: 'picked', type: 'PHOTO', mimeType: 'image/jpeg', fileName: 'holiday-beach.jpg', updatedAt: at });
     }
 
+    it('deletes each open session at Google before revoking, then its documents; a session Google no longer has is only noted', async () => {
+      const picker = await kit.start('createPhotoPickerSession');
+      await kit.connect('ray', [...FULL_SCOPES, ...PHOTOS_SCOPES]);
+      secrets.push(...(await kit.storedTokens('ray')));
+      const headers = { 'x-requested-with': 'x', authorization: `Bearer ${await kit.idToken('ray')}` };
+      const created = await Promise.all([1, 2].map(async () => (await (await fetch(picker.url, { method: 'POST', headers })).json()) as { sessionId: string }));
+      // The worker finished one (deleted at Google, still open in Firestore): Google answers NOT_FOUND for it.
+      const [gone, open] = created.map((c) => c.sessionId);
+      await fetch(`${kit.sandbox.endpoints.photosPickerRootUrl}/v1/sessions/${gone}`, { method: 'DELETE', headers: { authorization: `Bearer ${await kit.sandbox.accessTokens.issue({ sub: 'ray', clientId: TEST_CLIENT.clientId, scopes: PHOTOS_SCOPES, lifetimeSeconds: 600 }).token}` } });
+      const result = await disconnect('ray');
+      expect(result.status).toBe(200);
+      expect(kit.sandbox.admin.photosSessions('ray').find((session) => session.id === open)).toMatchObject({ deleted: true });
+      expect(kit.sandbox.admin.grants('ray')).toEqual([]);
+      expect((await user('ray').collection('photoSessions').get()).empty).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const disconnectLogs = kit.functions.flatMap((f) => f.logs).filter((line) => line.includes(gone!));
+      expect(disconnectLogs.some((line) => line.includes('"severity":"INFO"') && line.includes('"errorCode":"not_found"'))).toBe(true);
+    });
+
     it("Google's sessions.delete failing does not stop the disconnect; the sessions, their items and nothing else of Photos go", async () => {
       const google = await startFailingEndpoint(503);
       const flaky = await kit.start('disconnect', { PHOTOS_PICKER_ROOT_URL: new URL(google.url).origin, GOOGLE_HTTP_TIMEOUT_MS: '1000' });

@@ -10,6 +10,7 @@ const PHOTOS_USER_SCOPES = [...FULL_SCOPES, ...PHOTOS_SCOPES];
 /** The `createPhotoPickerSession` contract (docs/api.md), over HTTP against the real function, the Firestore emulator and the sandbox Google. */
 describe('createPhotoPickerSession contract', () => {
   let kit: LifecycleKit;
+  /** Against the sandbox's Picker API (google.endpoints.photosPickerRootUrl). */
   let fn: FunctionUnderTest;
   /** A Picker API that answers 503 to everything, counting requests. */
   let downPicker: Awaited<ReturnType<typeof startFailingEndpoint>>;
@@ -19,14 +20,18 @@ describe('createPhotoPickerSession contract', () => {
     kit = await startLifecycleKit('picker-session');
     downPicker = await startFailingEndpoint(503);
     [fn, down] = await Promise.all([
-      kit.start('createPhotoPickerSession', { PHOTOS_PICKER_ROOT_URL: new URL(downPicker.url).origin }),
+      kit.start('createPhotoPickerSession'),
       kit.start('createPhotoPickerSession', { PHOTOS_PICKER_ROOT_URL: new URL(downPicker.url).origin }),
     ]);
   });
+  afterEach(() => kit.sandbox.admin.setFaults({}));
   afterAll(async () => {
     await kit?.close();
     await downPicker?.close();
   });
+
+  /** Picker calls the sandbox served for `sub` (sessions.create, sessions.delete, ...). */
+  const pickerCalls = (sub: string) => kit.sandbox.admin.stats().photos.users[sub]?.calls ?? {};
 
   interface Answer {
     status: number;
@@ -55,6 +60,61 @@ describe('createPhotoPickerSession contract', () => {
     await kit.db.collection('users').doc(sub).collection('photoSessions').doc(id).set(doc);
   }
 
+  describe('success', () => {
+    it('creates a session at Google, records it open, and answers 200 {sessionId, pickerUri, expireTime} no-store', async () => {
+      await kit.connect('ada', PHOTOS_USER_SCOPES);
+      const result = await create('ada');
+      expect(result.status).toBe(200);
+      expect(result.headers.get('cache-control')).toBe('no-store');
+      expect(Object.keys(result.json ?? {}).sort()).toEqual(['expireTime', 'pickerUri', 'sessionId']);
+      const [atGoogle, ...more] = kit.sandbox.admin.photosSessions('ada');
+      expect(more).toEqual([]);
+      expect(atGoogle).toMatchObject({ id: result.json?.sessionId, deleted: false, mediaItemsSet: false });
+      // Google's RFC 3339 string, as Google wrote it.
+      expect(result.json?.expireTime).toBe(atGoogle?.expireTime);
+      expect(result.json?.pickerUri).toMatch(/^https?:\/\//);
+      const [stored, ...others] = await sessions('ada');
+      expect(others).toEqual([]);
+      expect(stored).toMatchObject({ sessionId: result.json?.sessionId, state: 'open', pollIntervalSeconds: 5 });
+      expect(stored?.expireTime.toMillis()).toBe(Date.parse(result.json!.expireTime!));
+      expect(Object.keys(stored ?? {}).sort()).toEqual(['createdAt', 'expireTime', 'pollIntervalSeconds', 'sessionId', 'state', 'updatedAt']);
+      expect(pickerCalls('ada')).toEqual({ 'sessions.create': 1 });
+    });
+
+    it("moves nextRunAt to now + Google's pollInterval when that is sooner, and never later", async () => {
+      kit.sandbox.admin.photosSetSessionTiming({ pollIntervalSeconds: 2.5 });
+      try {
+        await kit.connect('bea', PHOTOS_USER_SCOPES);
+        await kit.db.collection('users').doc('bea').update({ nextRunAt: Timestamp.fromMillis(Date.now() + 3_600_000) });
+        const before = Date.now();
+        expect((await create('bea')).status).toBe(200);
+        const next = (await kit.user('bea'))!.nextRunAt.toMillis();
+        expect(next).toBeGreaterThanOrEqual(before + 2_500);
+        expect(next).toBeLessThanOrEqual(Date.now() + 2_500);
+        expect((await sessions('bea'))[0]?.pollIntervalSeconds).toBe(2.5);
+
+        const soon = Timestamp.fromMillis(Date.now() + 1_000);
+        await kit.db.collection('users').doc('bea').update({ nextRunAt: soon });
+        expect((await create('bea')).status).toBe(200);
+        expect((await kit.user('bea'))!.nextRunAt.toMillis()).toBe(soon.toMillis());
+      } finally {
+        kit.sandbox.admin.photosSetSessionTiming({ pollIntervalSeconds: 5 });
+      }
+    });
+
+    it('refreshes an access token about to expire, and writes nothing but the session and nextRunAt', async () => {
+      await kit.connect('cid', PHOTOS_USER_SCOPES);
+      await kit.db.collection('users').doc('cid').update({ accessTokenExpiresAt: Timestamp.fromMillis(Date.now() + 60_000) });
+      const before = await kit.user('cid');
+      const refreshes = kit.sandbox.admin.stats().refreshes;
+      expect((await create('cid')).status).toBe(200);
+      expect(kit.sandbox.admin.stats().refreshes - refreshes).toBe(1);
+      const after = await kit.user('cid');
+      expect(after?.accessToken).toEqual(before?.accessToken);
+      expect(after?.refreshToken).toEqual(before?.refreshToken);
+    });
+  });
+
   describe('refusals that create nothing at Google', () => {
     it('403 insufficient_scope naming every Photos scope a Drive-only grant lacks', async () => {
       await kit.connect('drive-only');
@@ -63,6 +123,8 @@ describe('createPhotoPickerSession contract', () => {
       expectError(result, 403, 'insufficient_scope');
       expect(result.json?.error?.missingScopes).toEqual([PHOTOS_PICKER_SCOPE, PHOTOS_APPEND_SCOPE, PHOTOS_READ_APP_CREATED_SCOPE]);
       expect(downPicker.requests()).toBe(requests);
+      expect(kit.sandbox.admin.photosSessions('drive-only')).toEqual([]);
+      expect(pickerCalls('drive-only')).toEqual({});
       expect(await sessions('drive-only')).toEqual([]);
     });
 
@@ -108,22 +170,38 @@ describe('createPhotoPickerSession contract', () => {
       await kit.connect('busy', PHOTOS_USER_SCOPES);
       const later = new Date(Date.now() + 3_600_000);
       await Promise.all([seedSession('busy', 's1', later), seedSession('busy', 's2', later, 'picked'), seedSession('busy', 's3', later)]);
-      const requests = downPicker.requests();
       const result = await create('busy');
       expectError(result, 429, 'too_many_sessions');
-      expect(downPicker.requests()).toBe(requests);
+      expect(result.json?.error).toMatchObject({ maxOpenSessions: 3 });
+      expect(kit.sandbox.admin.photosSessions('busy')).toEqual([]);
       expect((await sessions('busy')).map((s) => s.sessionId).sort()).toEqual(['s1', 's2', 's3']);
 
       await kit.connect('idle', PHOTOS_USER_SCOPES);
       const past = new Date(Date.now() - 60_000);
       await Promise.all([seedSession('idle', 'old1', past), seedSession('idle', 'old2', later, 'done'), seedSession('idle', 'old3', later, 'expired'), seedSession('idle', 'old4', later)]);
-      // Past the count: Google is asked (and is down here).
-      expectError(await create('idle', down.url), 503, 'upstream_unavailable');
-      expect(downPicker.requests()).toBe(requests + 1);
+      expect((await create('idle')).status).toBe(200);
+      expect(kit.sandbox.admin.photosSessions('idle')).toHaveLength(1);
     });
   });
 
   describe('when Google Photos fails', () => {
+    it.each([
+      [503, 0, 5],
+      [429, 7, 7],
+    ])('Google answers %s (Retry-After %s s, 0: none): 503 upstream_unavailable with Retry-After %s; not repeated, nothing stored', async (status, retryAfterSeconds, expected) => {
+      const sub = `fault-${status}`;
+      await kit.connect(sub, PHOTOS_USER_SCOPES);
+      const before = await kit.user(sub);
+      kit.sandbox.admin.setFaults({ photos: { failNext: { count: 1, status, method: 'sessions.create', ...(retryAfterSeconds ? { retryAfterSeconds } : {}) } } });
+      const result = await create(sub);
+      expectError(result, 503, 'upstream_unavailable');
+      expect(result.headers.get('retry-after')).toBe(String(expected));
+      expect(pickerCalls(sub)['sessions.create']).toBe(1);
+      expect(kit.sandbox.admin.photosSessions(sub)).toEqual([]);
+      expect(await sessions(sub)).toEqual([]);
+      expect((await kit.user(sub))?.nextRunAt.toMillis()).toBe(before?.nextRunAt.toMillis());
+    });
+
     it('503 upstream_unavailable with Retry-After; the create is not repeated and nothing is stored', async () => {
       await kit.connect('unlucky', PHOTOS_USER_SCOPES);
       const before = await kit.user('unlucky');

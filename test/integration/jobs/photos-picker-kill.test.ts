@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Timestamp } from '@google-cloud/firestore';
 import { type PhotoItemDoc, photoItems, type PhotoSessionDoc, photoSessions } from '../../../functions/src/google-photos/session-store';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
@@ -7,56 +6,9 @@ import { waitUntil } from '../../../scripts/lib/ports';
 import { type FunctionUnderTest, startFunctionUnderTest } from '../../support/function-process';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
 import { openPickerSession, PHOTOS_USER_SCOPES, pickTwoPhotosAndAVideo } from '../../support/photos';
+import { type InterceptMode, startPhotosProxy } from '../../support/photos-proxy';
 
-type Mode = 'hold' | 'swallow';
-
-/**
- * The Library API as the worker process sees it: the sandbox's, except that the first
- * `mediaItems:batchCreate` is either held unanswered without reaching Google (`hold`), or passed
- * to Google and its answer swallowed (`swallow`): the two places a kill can land around a create
- * that Google does not make idempotent. Configuration only (PHOTOS_LIBRARY_ROOT_URL).
- */
-async function startLibraryProxy(target: string, mode: Mode): Promise<{ url: string; batchCreateSeen: Promise<void>; close(): Promise<void> }> {
-  let seen!: () => void;
-  const batchCreateSeen = new Promise<void>((resolve) => (seen = resolve));
-  let intercepted = false;
-  const forward = (incoming: IncomingMessage, body: Buffer, onAnswer: (status: number, headers: IncomingMessage['headers'], bytes: Buffer) => void) => {
-    const upstream = new URL(`${target}${incoming.url!.replace(/^\/lib/, '')}`);
-    const out = httpRequest(upstream, { method: incoming.method, headers: { ...incoming.headers, host: upstream.host } }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => onAnswer(answer.statusCode ?? 502, answer.headers, Buffer.concat(chunks)));
-    });
-    out.end(body);
-  };
-  const server: Server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (!intercepted && incoming.url!.includes('mediaItems:batchCreate')) {
-        intercepted = true;
-        if (mode === 'hold') return seen();
-        return forward(incoming, body, () => seen());
-      }
-      forward(incoming, body, (status, headers, bytes) => {
-        response.writeHead(status, { 'content-type': headers['content-type'] ?? 'application/octet-stream' });
-        response.end(bytes);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no address');
-  return {
-    url: `http://127.0.0.1:${address.port}/lib`,
-    batchCreateSeen,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+type Mode = Extract<InterceptMode, 'hold' | 'swallow'>;
 
 /** Killing the worker (SIGKILL) between an upload and its batchCreate never makes a second copy. */
 describe('a worker killed around batchCreate', () => {
@@ -76,7 +28,8 @@ describe('a worker killed around batchCreate', () => {
     await h.connect(sub, 0, PHOTOS_USER_SCOPES);
     const sessionId = await openPickerSession(h.sandbox, h.db, sub);
     await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
-    const proxy = await startLibraryProxy(h.sandbox.endpoints.photosLibraryRootUrl, mode);
+    // The first batchCreate is held before Google (`hold`) or its answer swallowed after Google made the items (`swallow`).
+    const proxy = await startPhotosProxy(h.sandbox.endpoints.photosLibraryRootUrl, mode, (request) => request.url!.includes('mediaItems:batchCreate'));
     let worker: FunctionUnderTest | undefined;
     try {
       worker = await startFunctionUnderTest('runOfflineWork', h.sandbox, {
@@ -91,7 +44,7 @@ describe('a worker killed around batchCreate', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ message: { data, messageId: randomUUID(), attributes: {} }, subscription: `projects/${h.projectId}/subscriptions/work-push` }),
       }).catch(() => 'connection lost');
-      await proxy.batchCreateSeen;
+      await proxy.intercepted;
       worker.kill();
       expect(await delivery).toBe('connection lost');
     } finally {

@@ -11,6 +11,11 @@ import { LeaseStore } from '../../../functions/src/offline/work/lease-store';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
 import { requestPhotosFor } from '../../support/request-photos';
+import { loadPhotosConfig } from '../../../functions/src/google-photos/photos-config';
+import { photoItems, photoSessions } from '../../../functions/src/google-photos/session-store';
+import { registeredJobs } from '../../../functions/src/jobs/registered-jobs';
+import { openPickerSession, PHOTOS_USER_SCOPES, pickTwoPhotosAndAVideo } from '../../support/photos';
+import { startPhotosProxy } from '../../support/photos-proxy';
 
 /** A user who disconnects while a worker is running them: the worker must not write anything back. */
 describe('disconnect racing a worker', () => {
@@ -90,5 +95,35 @@ describe('disconnect racing a worker', () => {
     await disconnectUser('tia', racing);
     expect((await h.user('tia')).status).toBe('disconnected');
     expect(h.sandbox.admin.grants('tia')).toEqual([]);
+  });
+
+  it('a Photos run held mid-session by the disconnect writes none of the session back: no item record, no copy, no error', async () => {
+    await h.connect('ursa', 0, PHOTOS_USER_SCOPES);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'ursa');
+    await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
+    // The run's first upload waits at a proxy until the disconnect is through (configuration only).
+    const proxy = await startPhotosProxy(h.sandbox.endpoints.photosLibraryRootUrl, 'gate', (request) => request.url!.endsWith('/v1/uploads'));
+    const logs: string[] = [];
+    try {
+      const photos = { ...loadPhotosConfig(h.env), libraryRootUrl: proxy.url };
+      const jobs = registeredJobs({ db: h.db, usersCollection: 'users', events: USER_EVENTS_OFF, photos });
+      await users().doc('ursa').update({ dispatch: { id: 'p1', at: Timestamp.now() } });
+      const run = runBatch({ v: 1, users: [{ userId: 'ursa', dispatchId: 'p1' }] }, Date.now() + 60_000, {
+        ...h.workerDeps({ jobs, logger: createLogger({}, (line) => logs.push(line)) }),
+        owner: 'worker-photos',
+      });
+      await proxy.intercepted;
+      expect((await photoItems(photoSessions(h.db, 'users', 'ursa').doc(sessionId)).get()).size).toBe(3);
+      await disconnectUser('ursa', deps);
+      proxy.release();
+      await run;
+    } finally {
+      await proxy.close();
+    }
+    expect((await photoSessions(h.db, 'users', 'ursa').get()).size).toBe(0);
+    expect((await photoItems(photoSessions(h.db, 'users', 'ursa').doc(sessionId)).get()).size).toBe(0);
+    expect(h.sandbox.admin.photosAlbums('ursa').flatMap((album) => album.mediaItems)).toEqual([]);
+    expect((await h.user('ursa')).status).toBe('disconnected');
+    expect(logs.filter((line) => line.includes('"ERROR"'))).toEqual([]);
   });
 });

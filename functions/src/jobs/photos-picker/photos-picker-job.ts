@@ -13,7 +13,7 @@ import type { EnhanceOptions } from '../../photos/enhance';
 import type { OfflineJob, OfflineJobContext, OfflineJobResult } from '../offline-job';
 import { isOfflineJobError, OfflineJobError, offlineJobErrorFromCall } from '../offline-job-error';
 import { albumKey } from './album';
-import { SessionRun } from './session-run';
+import { SessionGoneError, SessionRun } from './session-run';
 
 export const PHOTOS_PICKER_JOB = 'photos-picker';
 
@@ -70,7 +70,12 @@ export function createPhotosPickerJob(deps: PhotosPickerJobDeps): OfflineJob {
             done = false;
             break;
           }
-          const step = await new SessionRun(session, sessionDeps).advance();
+          const step = await new SessionRun(session, sessionDeps).advance().catch((error: unknown) => {
+            // A disconnect deleted the session's records mid-run: nothing of it is left to do.
+            if (error instanceof SessionGoneError) return undefined;
+            throw error;
+          });
+          if (step === undefined) continue;
           if (step.kind === 'waiting') runAgainInSeconds = Math.min(runAgainInSeconds ?? Infinity, step.pollSeconds);
           else if (step.kind === 'pending') done = false;
           else {

@@ -125,28 +125,32 @@ export class SessionRun {
   private async recordPicked(listing: Map<string, PickedMediaItem>): Promise<void> {
     const fresh = [...listing.values()].filter((item) => !this.items.has(item.id));
     const at = Timestamp.fromMillis(this.deps.now());
-    for (let start = 0; start < fresh.length; start += 500) {
-      const batch = this.deps.db.batch();
-      for (const item of fresh.slice(start, start + 500)) {
-        const skipReason = skipReasonFor(item);
-        const doc: PhotoItemDoc = {
-          pickedId: item.id,
-          state: skipReason ? 'skipped' : 'picked',
-          type: item.type ?? 'TYPE_UNSPECIFIED',
-          mimeType: item.mediaFile?.mimeType ?? null,
-          fileName: enhancedFileName(this.doc.sessionId, item),
-          updatedAt: at,
-          ...(skipReason ? { skipReason } : {}),
-        };
-        batch.set(photoItems(this.ref).doc(item.id), doc);
-        this.items.set(item.id, doc);
-      }
-      await batch.commit();
+    for (let start = 0; start < fresh.length; start += 499) {
+      // In a transaction that reads the session first: a disconnect that deleted the session's
+      // records mid-run must not see them written back (file names are personal data).
+      await this.deps.db.runTransaction(async (tx) => {
+        if (!(await tx.get(this.ref)).exists) throw new SessionGoneError();
+        for (const item of fresh.slice(start, start + 499)) tx.set(photoItems(this.ref).doc(item.id), this.pickedDoc(item, at));
+      });
     }
+    for (const item of fresh) this.items.set(item.id, this.pickedDoc(item, at));
     if (this.doc.state === 'open' || fresh.length > 0) {
       this.doc.state = 'picked';
-      await this.ref.update({ state: 'picked', counts: this.counts(), updatedAt: at });
+      await goneIfMissing(this.ref.update({ state: 'picked', counts: this.counts(), updatedAt: at }));
     }
+  }
+
+  private pickedDoc(item: PickedMediaItem, at: Timestamp): PhotoItemDoc {
+    const skipReason = skipReasonFor(item);
+    return {
+      pickedId: item.id,
+      state: skipReason ? 'skipped' : 'picked',
+      type: item.type ?? 'TYPE_UNSPECIFIED',
+      mimeType: item.mediaFile?.mimeType ?? null,
+      fileName: enhancedFileName(this.doc.sessionId, item),
+      updatedAt: at,
+      ...(skipReason ? { skipReason } : {}),
+    };
   }
 
   /** Items a dead run left around batchCreate: found in the album by file name, or back to `picked`. */
@@ -223,7 +227,7 @@ export class SessionRun {
       batch.update(photoItems(this.ref).doc(id), { ...change, updatedAt: at });
       this.items.set(id, { ...this.items.get(id)!, ...change, updatedAt: at });
     }
-    await batch.commit();
+    await goneIfMissing(batch.commit());
   }
 
   private counts(): SessionCounts {
@@ -239,7 +243,7 @@ export class SessionRun {
 
   private async pending(): Promise<SessionStep> {
     const counts = this.counts();
-    await this.ref.update({ counts, updatedAt: Timestamp.fromMillis(this.deps.now()) });
+    await goneIfMissing(this.ref.update({ counts, updatedAt: Timestamp.fromMillis(this.deps.now()) }));
     return { kind: 'pending', counts };
   }
 
@@ -274,6 +278,24 @@ export class SessionRun {
 
   private pastDeadline(): boolean {
     return this.deps.now() >= this.deps.deadline;
+  }
+}
+
+/** The session's records were deleted mid-run (a disconnect): the run stops, writing nothing back. */
+export class SessionGoneError extends Error {
+  constructor() {
+    super('The Picker session was deleted while the run was using it');
+    this.name = 'SessionGoneError';
+  }
+}
+
+/** A Firestore update of a record a disconnect deleted (gRPC NOT_FOUND) is the session gone. */
+async function goneIfMissing<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 5) throw new SessionGoneError();
+    throw error;
   }
 }
 

@@ -18,6 +18,8 @@ readonly REQUIRED_APIS=(
   # The Google APIs the offline work calls with users' tokens count against the OAuth client's
   # project: this one, when the client was created here (otherwise enable them there).
   drive.googleapis.com
+  photospicker.googleapis.com     # Google Photos Picker API (docs/google-photos.md)
+  photoslibrary.googleapis.com    # Google Photos Library API: uploads, the app's album
 )
 
 enable_apis() {

@@ -119,6 +119,31 @@ describe('the Google Photos Picker job', () => {
     expect((await h.user('pip')).lease).toBeUndefined();
   });
 
+  it('a grant revoked while a session is open: the run marks the user reauth_required and makes nothing', async () => {
+    await h.connect('pax', 0, PHOTOS_USER_SCOPES);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pax');
+    await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
+    // Google revokes the grant's access tokens with it: the Picker answers 401, the refresh invalid_grant.
+    h.sandbox.admin.revokeGrant('pax');
+    expect(await run('pax')).toMatchObject({ status: 'reauth_required' });
+    expect(await h.user('pax')).toMatchObject({ status: 'reauth_required' });
+    expect(h.sandbox.admin.photosAlbums('pax')).toEqual([]);
+  });
+
+  it('Google rate-limiting the Photos calls: the run backs off at least as long as Retry-After, nothing made twice', async () => {
+    await h.connect('pry', 0, PHOTOS_USER_SCOPES);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pry');
+    await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
+    // A Retry-After longer than PHOTOS_MAX_RETRY_DELAY_MS (10 s) is not waited in-call: the user is backed off instead.
+    h.sandbox.admin.setFaults({ photos: { failNext: { count: 20, status: 429, retryAfterSeconds: 30, method: 'mediaItems.list' } } });
+    const before = Date.now();
+    expect(await run('pry')).toMatchObject({ status: 'failed', errorCode: 'upstream_rate_limited' });
+    expect((await h.user('pry')).nextRunAt.toMillis() - before).toBeGreaterThanOrEqual(30_000);
+    h.sandbox.admin.setFaults({});
+    expect(await run('pry')).toMatchObject({ status: 'done' });
+    expect(h.sandbox.admin.photosAlbums('pry')[0]!.mediaItems).toHaveLength(2);
+  });
+
   it('a session that expires before the user picks ends as expired, with its event', async () => {
     await h.connect('pez', 0, PHOTOS_USER_SCOPES);
     await events.take(1);

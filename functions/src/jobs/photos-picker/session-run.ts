@@ -268,7 +268,8 @@ export class SessionRun {
     try {
       await this.deps.picker.deleteSession(this.doc.sessionId);
     } catch (error) {
-      if (isPhotosCallError(error) && (error.failure.code === 'not_found' || error.failure.transient)) {
+      // Best effort whatever Google says: the session ends by itself at its expireTime anyway.
+      if (isPhotosCallError(error)) {
         this.deps.logger.warn('photos: the session could not be deleted at Google; it expires by itself', { sessionId: this.doc.sessionId, errorCode: error.failure.code });
         return;
       }

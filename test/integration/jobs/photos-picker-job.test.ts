@@ -155,6 +155,32 @@ describe('the Google Photos Picker job', () => {
     expect(event!.event.type).toBe('dev.offlineaccess.photos.session_expired.v1');
   });
 
+  it('a session that expires half done is recorded expired with the counts it finished', async () => {
+    await h.connect('pen', 0, PHOTOS_USER_SCOPES);
+    await events.take(1);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pen');
+    await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
+    // The run's deadline passes once its first photo is uploaded: it adds that one and stops.
+    const uploads = () => h.sandbox.admin.stats().photos.calls.uploads ?? 0;
+    const jumpAfterFirstUpload = () => new Date(Date.now() + (uploads() >= 1 ? 10 * 60_000 : 0));
+    await h.db.collection('users').doc('pen').update({ dispatch: { id: 'half', at: Timestamp.now() } });
+    const first = await runBatch({ v: 1, users: [{ userId: 'pen', dispatchId: 'half' }] }, Date.now() + 60_000, { ...h.workerDeps({ now: jumpAfterFirstUpload }), owner: 'worker-half' });
+    expect(first.outcomes[0]).toMatchObject({ status: 'done', pending: true });
+    expect(h.sandbox.admin.photosAlbums('pen')[0]!.mediaItems).toHaveLength(1);
+
+    h.sandbox.admin.photosExpireSession(sessionId);
+    expect(await run('pen')).toMatchObject({ status: 'done', summary: expect.objectContaining({ photoSessionsExpired: 1, photosAdded: 1, photosFailed: 1 }) });
+    expect(await session('pen', sessionId)).toMatchObject({ state: 'expired', counts: { picked: 3, added: 1, skipped: 1, failed: 1 } });
+    expect((await items('pen', sessionId)).map((item) => [item.state, item.failure ?? item.skipReason ?? null]).sort()).toEqual([
+      ['added', null],
+      ['failed', 'session_expired'],
+      ['skipped', 'video'],
+    ]);
+    const [event] = await events.take(1);
+    expect(event!.event).toMatchObject({ type: 'dev.offlineaccess.photos.session_expired.v1', data: { sessionId, picked: 3, added: 1, skipped: 1, failed: 1 } });
+    expect(h.sandbox.admin.photosAlbums('pen')[0]!.mediaItems).toHaveLength(1);
+  });
+
   it('a batchCreate that failed after the items were marked creating makes each copy once on the next run', async () => {
     await h.connect('pim', 0, PHOTOS_USER_SCOPES);
     const sessionId = await openPickerSession(h.sandbox, h.db, 'pim');

@@ -162,7 +162,8 @@ describe('the Google Photos Picker job', () => {
     await pickTwoPhotosAndAVideo(h.sandbox, sessionId);
     // The run's deadline passes once its first photo is uploaded: it adds that one and stops.
     const uploads = () => h.sandbox.admin.stats().photos.calls.uploads ?? 0;
-    const jumpAfterFirstUpload = () => new Date(Date.now() + (uploads() >= 1 ? 10 * 60_000 : 0));
+    const before = uploads();
+    const jumpAfterFirstUpload = () => new Date(Date.now() + (uploads() > before ? 10 * 60_000 : 0));
     await h.db.collection('users').doc('pen').update({ dispatch: { id: 'half', at: Timestamp.now() } });
     const first = await runBatch({ v: 1, users: [{ userId: 'pen', dispatchId: 'half' }] }, Date.now() + 60_000, { ...h.workerDeps({ now: jumpAfterFirstUpload }), owner: 'worker-half' });
     expect(first.outcomes[0]).toMatchObject({ status: 'done', pending: true });

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
       log(`${name}: starting`);
       const sandbox = await startTestSandbox();
       try {
-        const report = await RUNNERS[name]({ quick: args.quick, cpuProfileDir: args.cpuProfileDir, sandbox, log: (line) => log(`${name}: ${line}`) });
+        const report = await RUNNERS[name]({ quick: args.quick, cpuProfileDir: args.cpuProfileDir, configs: args.configs, sandbox, log: (line) => log(`${name}: ${line}`) });
         reports.push(report);
         if (report.violations?.length) {
           failures[name] = `${report.violations.length} invariant(s) broken: ${report.violations.join('; ')}`;

@@ -7,6 +7,8 @@ export interface BenchArgs {
   out: string | undefined;
   /** `--cpu-prof=DIR`: a CPU profile of the worker during the offline-work round with deploy settings. */
   cpuProfileDir: string | undefined;
+  /** `--configs=a,b`: only these configurations of the dispatcher suite (its labels). */
+  configs: string[] | undefined;
 }
 
 export const USAGE = `npm run bench -- [--quick] [--only=${SUITES.join(',')}] [--out=FILE]
@@ -14,17 +16,19 @@ export const USAGE = `npm run bench -- [--quick] [--only=${SUITES.join(',')}] [-
   --only    run just these suites (comma-separated)
   --out     where to write the JSON results (default bench/results/latest.json)
   --cpu-prof=DIR  write a V8 CPU profile of the worker's first timed offline-work round to DIR
-            (then: node --import tsx bench/profile-summary.ts DIR/*.cpuprofile)`;
+            (then: node --import tsx bench/profile-summary.ts DIR/*.cpuprofile)
+  --configs=LIST  the dispatcher suite's configurations to run (shards-1,shards-4,shards-16,limiter,chaos)`;
 
 export class UsageError extends Error {}
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { quick: false, suites: [...SUITES], out: undefined, cpuProfileDir: undefined };
+  const args: BenchArgs = { quick: false, suites: [...SUITES], out: undefined, cpuProfileDir: undefined, configs: undefined };
   for (const arg of argv) {
     if (arg === '--quick') args.quick = true;
     else if (arg.startsWith('--only=')) args.suites = parseSuites(arg.slice('--only='.length));
     else if (arg.startsWith('--out=')) args.out = arg.slice('--out='.length);
     else if (arg.startsWith('--cpu-prof=')) args.cpuProfileDir = arg.slice('--cpu-prof='.length);
+    else if (arg.startsWith('--configs=')) args.configs = arg.slice('--configs='.length).split(',').map((name) => name.trim()).filter(Boolean);
     else throw new UsageError(`unknown argument ${arg}`);
   }
   return args;

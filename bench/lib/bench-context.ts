@@ -9,4 +9,6 @@ export interface BenchContext {
   log(line: string): void;
   /** `--cpu-prof=DIR`: where the offline-work suite writes the worker's CPU profile. */
   cpuProfileDir?: string | undefined;
+  /** `--configs=a,b`: the dispatcher suite runs only the configurations with these labels. */
+  configs?: string[] | undefined;
 }

@@ -17,7 +17,8 @@ import { measureEmulatorPushConcurrency } from './dispatcher/emulator-limits';
  * - the limiter alone: 4 shards at a rate the emulator easily sustains, to show the held rate is
  *   the setting (at 100,000 users the emulator's query scans, not the limiter, bound a shard);
  * - chaos: 16 shards, two dispatcher processes, three racing ticks, a shard message delivered
- *   twice, one process SIGKILLed while it claims, and a tick once LEASE_SECONDS passed after the kill.
+ *   twice, one process SIGKILLed while it claims, and a tick whenever the shard runs have ended
+ *   until every user is published (the killed process's claims come back after LEASE_SECONDS).
  * In every configuration each user must be published at least once and none may be left due; in
  * the throughput runs each is published once and its record holds that claim; in the chaos run
  * each runs exactly once by the worker's own lease mechanism. Violations fail the suite.

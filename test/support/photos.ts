@@ -3,7 +3,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { createPhotosHttp } from '../../functions/src/google-photos/photos-http';
 import { PHOTOS_SCOPES } from '../../functions/src/google-photos/photos-scopes';
 import { createPickerApi, durationSeconds } from '../../functions/src/google-photos/picker-api';
-import { type PhotoSessionDoc, photoSessions } from '../../functions/src/google-photos/session-store';
+import { DEFAULT_POLL_INTERVAL_SECONDS, type PhotoSessionDoc, photoSessions } from '../../functions/src/google-photos/session-store';
 import type { SandboxGoogle } from '../../sandbox/src/server';
 import { testPhoto } from './images';
 import { FULL_SCOPES, TEST_CLIENT } from './sandbox';
@@ -27,7 +27,7 @@ export async function openPickerSession(sandbox: SandboxGoogle, db: Firestore, s
     createdAt: now,
     updatedAt: now,
     expireTime: Timestamp.fromDate(new Date(session.expireTime)),
-    pollIntervalSeconds: durationSeconds(session.pollingConfig?.pollInterval) ?? 5,
+    pollIntervalSeconds: durationSeconds(session.pollingConfig?.pollInterval) ?? DEFAULT_POLL_INTERVAL_SECONDS,
   };
   await photoSessions(db, usersCollection, sub).doc(session.id).set(doc);
   return session.id;

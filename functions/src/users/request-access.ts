@@ -6,11 +6,9 @@ import { GrantRevokedError, refreshAccessToken } from '../google/refresh-access-
 import type { RetryPolicy } from '../retry/retry';
 import { isUnreadableToken, keyFailure } from '../tokens/key-failure';
 import type { TokenVault } from '../tokens/vault';
+import { openCachedAccessToken } from './cached-access-token';
 import { refreshTokenIds } from './refresh-token-ids';
 import type { UserRecord } from './user-record';
-
-/** A cached access token is used only with more than this left (as the worker does). */
-export const MIN_CACHED_TOKEN_LIFETIME_MS = 5 * 60_000;
 
 export interface RequestAccessDeps {
   db: Firestore;
@@ -73,16 +71,11 @@ export function requestAccess(userId: string, record: UserRecord, deps: RequestA
   };
   return {
     async current() {
-      const expiresAt = record.accessTokenExpiresAt?.toMillis() ?? 0;
-      if (record.accessToken && expiresAt - deps.now().getTime() > MIN_CACHED_TOKEN_LIFETIME_MS) {
-        try {
-          return await deps.vault.open(userId, 'accessToken', record.accessToken);
-        } catch (error) {
-          // Only a cache: one that cannot be opened is refreshed; a key that is down stops here.
-          if (!isUnreadableToken(error)) throw keyFailure(error);
-        }
-      }
-      return refresh();
+      // A key that is down stops here; a cached token that cannot be opened is refreshed.
+      const cached = await openCachedAccessToken(userId, record, deps.vault, deps.now()).catch((error: unknown) => {
+        throw keyFailure(error);
+      });
+      return cached ?? refresh();
     },
     refresh,
   };

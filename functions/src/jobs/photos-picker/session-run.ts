@@ -4,7 +4,15 @@ import type { UserEvents } from '../../events/user-events';
 import { LIBRARY_LIMITS, type LibraryApi } from '../../google-photos/library-api';
 import { isPhotosCallError } from '../../google-photos/photos-http';
 import { durationSeconds, type PickedMediaItem, type PickerApi } from '../../google-photos/picker-api';
-import { EMPTY_COUNTS, type PhotoItemDoc, photoItems, type PhotoSessionDoc, type SessionCounts } from '../../google-photos/session-store';
+import {
+  DEFAULT_POLL_INTERVAL_SECONDS,
+  EMPTY_COUNTS,
+  PHOTO_SESSIONS,
+  type PhotoItemDoc,
+  photoItems,
+  type PhotoSessionDoc,
+  type SessionCounts,
+} from '../../google-photos/session-store';
 import type { Logger } from '../../logging/logger';
 import { enhancePhoto, type EnhanceOptions } from '../../photos/enhance';
 import { isUnsupportedImageError } from '../../photos/unsupported-image-error';
@@ -35,8 +43,6 @@ export type SessionStep =
   | { kind: 'pending'; counts: SessionCounts }
   | { kind: 'finished'; outcome: 'done' | 'expired'; counts: SessionCounts };
 
-/** Google's default, when a session answers without a polling interval. */
-const DEFAULT_POLL_SECONDS = 5;
 const TERMINAL: ReadonlySet<PhotoItemDoc['state']> = new Set(['added', 'skipped', 'failed']);
 
 /**
@@ -55,7 +61,7 @@ export class SessionRun {
     private readonly doc: PhotoSessionDoc,
     private readonly deps: SessionRunDeps,
   ) {
-    this.ref = deps.userRef.collection('photoSessions').doc(doc.sessionId);
+    this.ref = deps.userRef.collection(PHOTO_SESSIONS).doc(doc.sessionId);
   }
 
   async advance(): Promise<SessionStep> {
@@ -94,7 +100,7 @@ export class SessionRun {
       await this.deleteAtGoogle();
       return this.expire();
     }
-    const pollSeconds = durationSeconds(session.pollingConfig?.pollInterval) ?? (this.doc.pollIntervalSeconds || DEFAULT_POLL_SECONDS);
+    const pollSeconds = durationSeconds(session.pollingConfig?.pollInterval) ?? (this.doc.pollIntervalSeconds || DEFAULT_POLL_INTERVAL_SECONDS);
     return { kind: 'waiting', pollSeconds };
   }
 
@@ -123,17 +129,17 @@ export class SessionRun {
 
   /** Items seen for the first time: recorded `picked`, or `skipped` with the reason (videos, other formats). */
   private async recordPicked(listing: Map<string, PickedMediaItem>): Promise<void> {
-    const fresh = [...listing.values()].filter((item) => !this.items.has(item.id));
     const at = Timestamp.fromMillis(this.deps.now());
+    const fresh = [...listing.values()].filter((item) => !this.items.has(item.id)).map((item) => this.pickedDoc(item, at));
     for (let start = 0; start < fresh.length; start += 499) {
       // In a transaction that reads the session first: a disconnect that deleted the session's
       // records mid-run must not see them written back (file names are personal data).
       await this.deps.db.runTransaction(async (tx) => {
         if (!(await tx.get(this.ref)).exists) throw new SessionGoneError();
-        for (const item of fresh.slice(start, start + 499)) tx.set(photoItems(this.ref).doc(item.id), this.pickedDoc(item, at));
+        for (const doc of fresh.slice(start, start + 499)) tx.set(photoItems(this.ref).doc(doc.pickedId), doc);
       });
     }
-    for (const item of fresh) this.items.set(item.id, this.pickedDoc(item, at));
+    for (const doc of fresh) this.items.set(doc.pickedId, doc);
     if (this.doc.state === 'open' || fresh.length > 0) {
       this.doc.state = 'picked';
       await goneIfMissing(this.ref.update({ state: 'picked', counts: this.counts(), updatedAt: at }));

@@ -3,13 +3,10 @@ import type { OAuth2Client } from 'google-auth-library';
 import { GrantRevokedError, refreshAccessToken } from '../../google/refresh-access-token';
 import { sameScopes } from '../../google/scopes';
 import type { RetryPolicy } from '../../retry/retry';
-import { isUnreadableToken } from '../../tokens/key-failure';
 import type { TokenVault } from '../../tokens/vault';
+import { openCachedAccessToken } from '../../users/cached-access-token';
 import { refreshTokenIds } from '../../users/refresh-token-ids';
 import type { Lease, LeaseStore, RunChange } from './lease-store';
-
-/** A cached access token is reused only with more than this left: a job may run for minutes. */
-export const MIN_ACCESS_TOKEN_LIFETIME_MS = 5 * 60_000;
 
 export interface UserAccessDeps {
   oauth: OAuth2Client;
@@ -40,16 +37,7 @@ export class UserAccess {
    * version disabled since, by a run that was still using it during a rotation) is refreshed.
    */
   async current(): Promise<string> {
-    const { record } = this.lease;
-    const expiresAt = record.accessTokenExpiresAt?.toMillis() ?? 0;
-    if (record.accessToken && expiresAt - this.deps.now().getTime() > MIN_ACCESS_TOKEN_LIFETIME_MS) {
-      try {
-        return await this.deps.vault.open(this.lease.userId, 'accessToken', record.accessToken);
-      } catch (error) {
-        if (!isUnreadableToken(error)) throw error;
-      }
-    }
-    return this.refresh();
+    return (await openCachedAccessToken(this.lease.userId, this.lease.record, this.deps.vault, this.deps.now())) ?? this.refresh();
   }
 
   /**

@@ -14,7 +14,6 @@ export interface NewMediaItem {
   uploadToken: string;
   /** Shown in Google Photos; also how a run finds what an earlier run created (see photos-picker). */
   fileName: string;
-  description?: string;
 }
 
 /** One `newMediaItemResults` entry: Google answers 200 for a batch and reports each item here. */
@@ -78,10 +77,7 @@ export function createLibraryApi(http: PhotosHttp, rootUrl: string): LibraryApi 
         url: `${v1}/mediaItems:batchCreate`,
         data: {
           albumId,
-          newMediaItems: items.map((item) => ({
-            ...(item.description === undefined ? {} : { description: item.description }),
-            simpleMediaItem: { uploadToken: item.uploadToken, fileName: item.fileName },
-          })),
+          newMediaItems: items.map((item) => ({ simpleMediaItem: { uploadToken: item.uploadToken, fileName: item.fileName } })),
         },
       });
       const results = data.newMediaItemResults ?? [];

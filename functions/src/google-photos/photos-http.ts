@@ -66,7 +66,8 @@ export function createPhotosHttp(options: PhotosHttpOptions): PhotosHttp {
             ...(request.headers ? { headers: request.headers } : {}),
             timeout: options.timeoutMs,
             retry: true,
-            retryConfig: gaxiosRetryConfig(options.retry, Math.random, request.repeatable ?? request.method !== 'POST'),
+            // GET and DELETE are retried anyway; `repeatable` only lets a POST be.
+            retryConfig: gaxiosRetryConfig(options.retry, Math.random, request.repeatable === true),
             ...extra,
           })
         ).data,

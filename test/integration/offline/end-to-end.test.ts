@@ -109,7 +109,9 @@ describe('end to end through Pub/Sub push', () => {
     expect((await fetch(dispatcher.url, { method: 'POST' })).status).toBe(200);
 
     const results = () => sandbox.drive.listFiles('e2e-cat', { includeContent: true }).filter((f) => f.appProperties?.derivedFrom === source.id);
-    await waitUntil(async () => results().length === 1, 'the enhanced HEIC', 60_000);
+    // The result is uploaded first and the source marked with its id a moment later: wait for both.
+    const sourceMark = () => sandbox.drive.listFiles('e2e-cat').find((f) => f.id === source.id)?.appProperties?.enhancedId;
+    await waitUntil(async () => results().length === 1 && sourceMark() !== undefined, 'the enhanced HEIC and its mark on the source', 60_000);
     const [result] = results();
     expect(result).toMatchObject({ name: 'IMG_0042-enhanced.jpg', mimeType: 'image/jpeg' });
     const jpeg = result!.content!;

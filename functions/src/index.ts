@@ -6,7 +6,11 @@
  * error stops the instance at start with a message naming the variable, not at the first request.
  */
 import { type CloudEvent, type CloudEventFunction, cloudEvent, type HttpFunction, http } from '@google-cloud/functions-framework';
+import { installPassThroughDomain } from './wiring/framework-domain';
 import { currentTarget } from './wiring/target';
+
+// Before the framework wraps any invocation: see framework-domain.ts.
+installPassThroughDomain();
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loading on demand is the point of this file */
 const httpFunctions: Record<string, () => HttpFunction> = {

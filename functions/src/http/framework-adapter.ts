@@ -4,7 +4,6 @@ import { loadLoggingConfig } from '../config/logging-config';
 import { withLogContext } from '../logging/log-context';
 import { describeError, errorReport, type Logger } from '../logging/logger';
 import { traceFields } from '../logging/trace-context';
-import { leaveFrameworkDomain } from '../wiring/framework-domain';
 import { errorReply } from './error-reply';
 import type { HttpHandler, HttpReply, HttpRequest } from './types';
 import { installBodyParserErrorReplies } from './body-parser-errors';
@@ -31,7 +30,6 @@ export function toHttpFunction(handler: HttpHandler, logger: Logger, options: Ht
   const fail = (error: unknown) => replyForFailure(error, logger);
   const answer = options.cors ? corsAware(handler, options.cors, fail) : handler;
   return async (req: Request, res: Response) => {
-    leaveFrameworkDomain();
     installBodyParserErrorReplies(req.app, logger, traceProject);
     const request = toHttpRequest(req);
     await withLogContext(traceFields(request.headers, traceProject), async () => {

@@ -3,7 +3,6 @@ import { createLanes } from '../../concurrency/lanes';
 import { withLogContext } from '../../logging/log-context';
 import type { Logger } from '../../logging/logger';
 import { traceFields } from '../../logging/trace-context';
-import { leaveFrameworkDomain } from '../../wiring/framework-domain';
 import { decodeWorkMessage } from '../work-message';
 import { runBatch } from './run-batch';
 import { emptyWorkerSummary, workerSummary } from './worker-summary';
@@ -32,7 +31,6 @@ export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Lo
   // One set of lanes per instance: messages handled at the same time share WORKER_CONCURRENCY.
   const lanes = createLanes(deps.config.concurrency);
   return async (event: CloudEvent<MessagePublishedData>): Promise<void> => {
-    leaveFrameworkDomain();
     const messageId = event.data?.message?.messageId ?? event.id;
     // Eventarc passes the delivery's trace as the CloudEvent's traceparent extension attribute.
     const traceparent = typeof event.traceparent === 'string' ? event.traceparent : undefined;

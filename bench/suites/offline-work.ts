@@ -17,6 +17,7 @@ import { round } from '../lib/stats';
 import { markdownTable } from '../lib/table';
 import { updateUsers } from './offline/bulk-update';
 import { capacityFigures, type RoundInput, type SignInInput } from './offline/capacity-figures';
+import { enhancementCpuMsPerPhoto } from './offline/enhancement-cpu';
 import { googleCalls, measuredRound, type RoundStats } from './offline/measured-round';
 import { naiveOfflineRun } from './offline/naive-loop';
 import { type OfflineStack, startOfflineStack } from './offline/offline-stack';
@@ -69,6 +70,8 @@ export interface OfflineWorkResult {
   firestore: { workerReadsPerUser: number; workerWritesPerUser: number; dispatcherReadsPerUser: number; dispatcherWritesPerUser: number };
   /** CPU this bench process (the sandbox Google, answering every call) used per user. */
   sandboxCpuMsPerUser: number;
+  /** CPU the enhancement of the round's photo costs alone (enhancement-cpu.ts), per photo; and the worker's CPU per user-run besides it. */
+  enhancement: { cpuMsPerPhoto: number; workerCpuMsPerUserBesides: number };
   outcomes: { done: number; failed: number; skipped: number; messages: number };
   /** Per-user figures for `npm run capacity`. */
   capacity: CapacityFigures;
@@ -91,6 +94,8 @@ export async function runOfflineWork(context: BenchContext): Promise<SuiteReport
     await stack.dispatch();
     await stack.batches.waitForUsers(users, 180_000);
     const naive = await timeNaiveLoop(context, stack, db, context.quick ? 10 : 40);
+    const enhancementMs = await enhancementCpuMsPerPhoto(await testPhoto(64, 48, { seed: 'photo-1.jpg'.length }));
+    context.log(`enhancing the round's photo alone: ${round(enhancementMs)} ms CPU per photo`);
     context.log(`naive loop: ${round(naive.secondsPerUser * 1000)} ms and ${naive.googleCallsPerUser} Google calls per user`);
 
     await nextHour(context, db, subs, 'photo-1.jpg');
@@ -133,7 +138,7 @@ export async function runOfflineWork(context: BenchContext): Promise<SuiteReport
       signIn,
       document: stored,
     });
-    return report({ ...summarise(users, { stats: deployed, env: runtimeEnv }, nodeDefaults, naive), capacity });
+    return report({ ...summarise(users, { stats: deployed, env: runtimeEnv }, nodeDefaults, naive, enhancementMs), capacity });
   } finally {
     sandbox.admin.setFaults({});
     sandbox.drive.setDefaultFaults({});
@@ -227,6 +232,7 @@ function summarise(
   deployedRound: { stats: RoundStats; env: Readonly<Record<string, string>> },
   nodeDefaults: RoundStats,
   naive: Awaited<ReturnType<typeof timeNaiveLoop>>,
+  enhancementMs: number,
 ): Omit<OfflineWorkResult, 'capacity'> {
   const headline = deployedRound.stats;
   const concurrency = loadWorkerConfig(deployedRound.env).concurrency;
@@ -261,6 +267,7 @@ function summarise(
       dispatcherWritesPerUser: round(headline.dispatcher.writes / users),
     },
     sandboxCpuMsPerUser: round((headline.benchCpuS * 1000) / users),
+    enhancement: { cpuMsPerPhoto: round(enhancementMs), workerCpuMsPerUserBesides: round((headline.workerCpuS * 1000) / users - enhancementMs) },
     outcomes: { done: headline.totals.done, failed: headline.totals.failed, skipped: headline.totals.skipped, messages: headline.totals.messages },
   };
 }
@@ -305,6 +312,8 @@ function report(result: OfflineWorkResult): SuiteReport<OfflineWorkResult> {
         ],
       ),
       `Sandbox Google (in the bench process) used ${result.sandboxCpuMsPerUser} ms CPU per user. ` +
+        `Enhancing the round's photo alone (enhancePhoto, the worker's sharp settings) costs ${result.enhancement.cpuMsPerPhoto} ms CPU per photo; ` +
+        `the worker's CPU per user-run besides it: ${result.enhancement.workerCpuMsPerUserBesides} ms. ` +
         `Outcomes: ${result.outcomes.done} done, ${result.outcomes.failed} failed, ${result.outcomes.skipped} skipped, in ${result.outcomes.messages} messages.`,
       capacityTable(result.capacity),
     ].join('\n\n'),

@@ -1,6 +1,7 @@
 import { drive, type drive_v3, type MethodOptions } from '@googleapis/drive';
 import { OAuth2Client } from 'google-auth-library';
 import { type DriveRetryPolicy, gaxiosRetryConfig } from './retry-policy';
+import { googleFetch } from '../google/http-transport';
 
 /**
  * Credentials for one user: either a bare access token (the worker refreshes it and retries on
@@ -25,9 +26,9 @@ export function createDriveClient(options: DriveClientOptions): drive_v3.Drive {
     rootUrl: options.rootUrl,
     auth: 'authClient' in options ? options.authClient : bearerClient(options.accessToken),
     timeout: options.timeoutMs,
-    // Node's own fetch. gaxios would otherwise load node-fetch with a dynamic import on first use,
-    // an extra dependency on the cold path that CommonJS test runners cannot even load.
-    fetchImplementation: fetch,
+    // Our transport (http-transport.ts). gaxios would otherwise load node-fetch with a dynamic
+    // import on first use, an extra dependency on the cold path that CommonJS test runners cannot load.
+    fetchImplementation: googleFetch,
     retryConfig: gaxiosRetryConfig({ ...DEFAULT_RETRY, ...options.retry }),
   });
 }

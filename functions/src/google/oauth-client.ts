@@ -1,6 +1,7 @@
 import { OAuth2Client } from 'google-auth-library';
 import type { IdentityConfig } from '../config/google-identity-config';
 import type { GoogleOAuthConfig } from '../config/google-oauth-config';
+import { googleFetch } from './http-transport';
 
 /**
  * An OAuth2Client pointed at the configured endpoints (Google, or the sandbox in dev and tests),
@@ -14,8 +15,8 @@ export function createOAuthClient(config: IdentityConfig | GoogleOAuthConfig): O
   const client = new OAuth2Client({
     clientId: config.clientId,
     ...secret,
-    // Node's own fetch: gaxios would otherwise import node-fetch dynamically on first use.
-    transporterOptions: { timeout: config.httpTimeoutMs, fetchImplementation: fetch },
+    // Our transport (http-transport.ts): gaxios would otherwise import node-fetch dynamically on first use.
+    transporterOptions: { timeout: config.httpTimeoutMs, fetchImplementation: googleFetch },
     endpoints: {
       ...('tokenUrl' in config ? { oauth2TokenUrl: config.tokenUrl } : {}),
       oauth2RevokeUrl: config.revokeUrl,

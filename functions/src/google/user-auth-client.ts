@@ -1,6 +1,7 @@
 import type { GaxiosOptions, GaxiosResponse } from 'gaxios';
 import { OAuth2Client } from 'google-auth-library';
 import { GrantRevokedError } from './refresh-access-token';
+import { googleFetch } from './http-transport';
 
 /**
  * Authorises API calls (Drive) with one user's access token. If Google rejects the token with
@@ -18,7 +19,7 @@ export class UserAuthClient extends OAuth2Client {
     private readonly onUnauthorized: () => Promise<string>,
     timeoutMs: number,
   ) {
-    super({ transporterOptions: { timeout: timeoutMs, fetchImplementation: fetch } });
+    super({ transporterOptions: { timeout: timeoutMs, fetchImplementation: googleFetch } });
     this.setCredentials({ access_token: accessToken });
   }
 

@@ -95,7 +95,7 @@ describe('backfillShards', () => {
     expect(calls.at(-1)).toMatchObject({ done: true });
     // A last tick after the backfill: whoever was written by it meanwhile and is still due is claimed now.
     await dispatchTick(dispatch);
-    const runs = await worker.settle();
+    const runs = await worker.settle(everyone);
 
     const docs = new Map((await db.collection(collection).get()).docs.map((doc) => [doc.id, doc.data()]));
     for (const id of everyone) {
@@ -116,7 +116,7 @@ function sloppyClock(): () => Date {
  * A worker that does exactly what runOfflineWork does to run a user once (take the lease for the
  * message's dispatch, finish, releasing lease and dispatch) and counts the runs on the user.
  */
-function runEveryMessage(subscription: Subscription, leases: LeaseStore): { settle(): Promise<Map<string, number>> } {
+function runEveryMessage(subscription: Subscription, leases: LeaseStore): { settle(expected: readonly string[]): Promise<Map<string, number>> } {
   const runs = new Map<string, number>();
   const pending: Promise<void>[] = [];
   subscription.on('message', (message) => {
@@ -134,7 +134,13 @@ function runEveryMessage(subscription: Subscription, leases: LeaseStore): { sett
     }
   });
   return {
-    async settle() {
+    /** Once every expected user has run (or 60 s have passed), then until 1.5 s bring no new message. */
+    async settle(expected) {
+      const deadline = Date.now() + 60_000;
+      while (expected.some((id) => !runs.has(id)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await Promise.all(pending);
+      }
       let seen = -1;
       while (seen !== pending.length) {
         seen = pending.length;

@@ -1,0 +1,24 @@
+import { enhancePhoto } from '../../../functions/src/photos/enhance';
+import { applySharpSettings } from '../../../functions/src/photos/sharp-settings';
+
+/**
+ * CPU (all threads of this process) that the product's enhancement of one photo costs alone:
+ * `enhancePhoto` with the worker's sharp settings, four at a time as the worker's libuv pool runs
+ * them, after a warm-up. For the offline round's small photo this is libvips' fixed cost per
+ * image (several pipeline evaluations: `normalise` reads two percentiles of the luminance first),
+ * a part of every user-run that no change to the orchestration can remove. Run while the bench
+ * process is otherwise idle (its sandbox Google answers nothing meanwhile).
+ */
+export async function enhancementCpuMsPerPhoto(photo: Buffer, count = 200): Promise<number> {
+  applySharpSettings();
+  for (let i = 0; i < 20; i++) await enhancePhoto(photo);
+  const before = process.cpuUsage();
+  let left = count;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (left-- > 0) await enhancePhoto(photo);
+    }),
+  );
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / count;
+}

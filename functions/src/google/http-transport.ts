@@ -180,8 +180,9 @@ function readBody(incoming: http.IncomingMessage, size: number | undefined): Pro
     });
     incoming.on('end', () => resolve(Buffer.concat(chunks, length)));
     incoming.on('error', reject);
-    // After `end`, or after a refusal above, this rejects a promise already settled: a no-op.
-    incoming.on('close', () => reject(new Error('the answer was cut off')));
+    incoming.on('close', () => {
+      if (!incoming.complete && !(size !== undefined && size > 0 && length > size)) reject(new Error('the answer was cut off'));
+    });
   });
 }
 

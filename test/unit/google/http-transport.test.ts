@@ -61,6 +61,7 @@ describe('googleFetch', () => {
       '/deflate': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(zlib.deflateSync('deflated')),
       '/br': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(zlib.brotliCompressSync('brotli')),
       '/empty': (_req, res) => res.writeHead(204).end(),
+      '/bom': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"marked":true}')])),
       '/see-other': (_req, res) => res.writeHead(303, { location: '/echo' }).end(),
       '/temporary': (_req, res) => res.writeHead(307, { location: '/echo' }).end(),
       '/elsewhere': (_req, res) => res.writeHead(302, { location: `${other.url}/landing` }).end(),
@@ -87,6 +88,27 @@ describe('googleFetch', () => {
     const seen = server.seen.at(-1)!;
     expect(seen.headers['accept']).toBe('*/*');
     expect(seen.headers['accept-encoding']).toBe('gzip, deflate, br');
+  });
+
+  it('reads a body once, as fetch does, and gives it as a stream, bytes, a blob or a clone', async () => {
+    const first = await googleFetch(`${server.url}/json`);
+    expect(first.ok).toBe(true);
+    expect(first.bodyUsed).toBe(false);
+    const copy = first.clone();
+    expect(await first.text()).toBe('{"ok":true}');
+    expect(first.bodyUsed).toBe(true);
+    await expect(first.text()).rejects.toThrow(TypeError);
+    expect(() => first.clone()).toThrow(TypeError);
+    expect(Buffer.from(await copy.arrayBuffer()).toString()).toBe('{"ok":true}');
+    const streamed = await googleFetch(`${server.url}/json`);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of streamed.body!) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('{"ok":true}');
+    const blob = await (await googleFetch(`${server.url}/json`)).blob();
+    expect(blob.type).toBe('application/json');
+    expect(await blob.text()).toBe('{"ok":true}');
+    expect(new TextDecoder().decode(await (await googleFetch(`${server.url}/json`)).bytes())).toBe('{"ok":true}');
+    expect(await (await googleFetch(`${server.url}/bom`)).json()).toEqual({ marked: true });
   });
 
   it.each([

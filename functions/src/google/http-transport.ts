@@ -148,7 +148,10 @@ class BufferedResponse {
 
   async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = this.#take();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    // A large body owns its whole ArrayBuffer (Buffer.concat, zlib): handed over without a copy, so
+    // a 25 MB download is not held twice. A small one may sit in Node's shared pool: copied out.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    return (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
   }
 
   async bytes(): Promise<Uint8Array> {

@@ -16,8 +16,14 @@ export interface ReceivedEvent {
 export interface EventCollector {
   readonly topicId: string;
   readonly topic: Topic;
-  /** Every message received so far, in arrival order. */
+  /**
+   * Every message received so far, in arrival order, each Pub/Sub message once: the emulator may
+   * deliver an acknowledged message again (at least once, as Pub/Sub does), and that says nothing
+   * about the product. A message published twice (another Pub/Sub message id) is kept twice.
+   */
   readonly received: ReceivedEvent[];
+  /** How many deliveries repeated a Pub/Sub message already received. */
+  redeliveries(): number;
   /** Waits for `count` messages beyond those already taken, then `quietMs` more to catch any extra one; returns all new ones. */
   take(count: number, options?: { timeoutMs?: number; quietMs?: number }): Promise<ReceivedEvent[]>;
   close(): Promise<void>;
@@ -27,9 +33,16 @@ export async function collectEvents(pubsub: PubSub, label: string, topicId = `ev
   const [topic] = await pubsub.createTopic(topicId);
   const [subscription]: [Subscription, ...unknown[]] = await topic.createSubscription(`${topicId}-pull`);
   const received: ReceivedEvent[] = [];
+  const messageIds = new Set<string>();
+  let redeliveries = 0;
   let taken = 0;
   subscription.on('message', (message: Message) => {
     message.ack();
+    if (messageIds.has(message.id)) {
+      redeliveries += 1;
+      return;
+    }
+    messageIds.add(message.id);
     const raw = message.data.toString('utf8');
     received.push({ event: JSON.parse(raw) as UserCloudEvent, raw, attributes: { ...message.attributes }, publishTime: new Date(message.publishTime.getTime()) });
   });
@@ -38,6 +51,7 @@ export async function collectEvents(pubsub: PubSub, label: string, topicId = `ev
     topicId,
     topic,
     received,
+    redeliveries: () => redeliveries,
     async take(count, { timeoutMs = 15_000, quietMs = 1_500 } = {}) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < taken + count && Date.now() < deadline) await sleep(50);

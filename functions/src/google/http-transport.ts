@@ -73,9 +73,9 @@ async function send(url: URL, init: TransportInit, redirects: number): Promise<R
   const body = requestBody(init.body, headers);
   if (!headers.has('accept')) headers.set('accept', '*/*');
   if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip, deflate, br');
-  const answer = await exchange(url, method, headers, body, signal, init.size, redirects);
+  const answer = await exchange(url, method, headers, body, signal, init.size, redirects > 0);
   const location = answer.headers.get('location');
-  if (!REDIRECT_STATUSES.has(answer.status) || location === null || init.redirect === 'manual') return answer.response();
+  if (!REDIRECT_STATUSES.has(answer.status) || location === null || init.redirect === 'manual') return answer as unknown as Response;
   if (init.redirect === 'error' || redirects >= MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error('redirect refused or too many redirects') });
   const next = new URL(location, url);
   const rewrite = answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === 'POST');
@@ -104,12 +104,6 @@ function requestBody(body: RequestInit['body'] | undefined, headers: Headers): B
   return body as unknown as Readable;
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  response(): Response;
-}
-
 /**
  * A `Response` whose body is already in memory: what fetch's Response offers (status, `ok`,
  * headers, `text`, `json`, `arrayBuffer`, `bytes`, `blob`, `body`, `bodyUsed`, `clone`), without
@@ -118,7 +112,6 @@ interface Answer {
  */
 class BufferedResponse {
   readonly type = 'basic';
-  readonly redirected: boolean;
   readonly ok: boolean;
   #bytes: Buffer | null;
   #used = false;
@@ -130,11 +123,10 @@ class BufferedResponse {
     readonly statusText: string,
     readonly headers: Headers,
     readonly url: string,
-    redirects: number,
+    readonly redirected: boolean,
   ) {
     this.#bytes = bytes;
     this.ok = status >= 200 && status <= 299;
-    this.redirected = redirects > 0;
   }
 
   get bodyUsed(): boolean {
@@ -175,7 +167,7 @@ class BufferedResponse {
 
   clone(): BufferedResponse {
     if (this.#used) throw new TypeError('Response.clone: the body has already been used');
-    return new BufferedResponse(this.#bytes, this.status, this.statusText, this.headers, this.url, this.redirected ? 1 : 0);
+    return new BufferedResponse(this.#bytes, this.status, this.statusText, this.headers, this.url, this.redirected);
   }
 
   /** The bytes, once: a second read fails as fetch's does. */
@@ -193,9 +185,9 @@ function exchange(
   body: Body,
   signal: AbortSignal | undefined,
   size: number | undefined,
-  redirects: number,
-): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
+  redirected: boolean,
+): Promise<BufferedResponse> {
+  return new Promise<BufferedResponse>((resolve, reject) => {
     const outgoing: Record<string, string> = {};
     headers.forEach((value, name) => {
       outgoing[name] = value;
@@ -210,13 +202,16 @@ function exchange(
       signal?.removeEventListener('abort', onAbort);
       reject(error);
     };
+    // As fetch rejects: with the signal's reason once it has aborted, else "fetch failed" and the cause.
+    const failWith = (cause: unknown): void => fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause }));
     const onAbort = (): void => {
       request.destroy();
       fail(signal?.reason);
     };
     const request = transport.request(url, { method, headers: outgoing, agent }, (incoming) => {
-      readBody(incoming, size).then(
-        async (raw) => {
+      // A body that cannot be read or decoded (a corrupt gzip stream) fails the call like a reset one.
+      readBody(incoming, size)
+        .then(async (raw) => {
           const status = incoming.statusCode ?? 0;
           const responseHeaders = new Headers();
           for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) responseHeaders.append(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!);
@@ -225,22 +220,16 @@ function exchange(
           if (settled) return;
           settled = true;
           signal?.removeEventListener('abort', onAbort);
-          resolve({
-            status,
-            headers: responseHeaders,
-            response: () =>
-              new BufferedResponse(decoded, status, incoming.statusMessage ?? '', responseHeaders, url.href, redirects) as unknown as Response,
-          });
-        },
-        (error: unknown) => fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })),
-      );
+          resolve(new BufferedResponse(decoded, status, incoming.statusMessage ?? '', responseHeaders, url.href, redirected));
+        })
+        .catch(failWith);
     });
-    request.on('error', (error) => fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+    request.on('error', failWith);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (body instanceof Readable) {
       body.on('error', (error) => {
         request.destroy();
-        fail(new TypeError('fetch failed', { cause: error }));
+        failWith(error);
       });
       body.pipe(request);
     } else {
@@ -251,22 +240,23 @@ function exchange(
 
 /** The whole body; past `size` bytes, only the first `size + 1` (enough for the caller to refuse it). */
 function readBody(incoming: http.IncomingMessage, size: number | undefined): Promise<Buffer> {
+  const limit = size !== undefined && size > 0 ? size : Infinity;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
     incoming.on('data', (chunk: Buffer) => {
-      if (size !== undefined && size > 0 && length > size) return;
+      if (length > limit) return;
       chunks.push(chunk);
       length += chunk.length;
-      if (size !== undefined && size > 0 && length > size) {
-        resolve(Buffer.concat(chunks).subarray(0, size + 1));
+      if (length > limit) {
+        resolve(Buffer.concat(chunks).subarray(0, limit + 1));
         incoming.destroy();
       }
     });
     incoming.on('end', () => resolve(Buffer.concat(chunks, length)));
     incoming.on('error', reject);
     incoming.on('close', () => {
-      if (!incoming.complete && !(size !== undefined && size > 0 && length > size)) reject(new Error('the answer was cut off'));
+      if (!incoming.complete && length <= limit) reject(new Error('the answer was cut off'));
     });
   });
 }

@@ -44,6 +44,13 @@ async function startServer(routes: Record<string, Route>): Promise<{ url: string
   };
 }
 
+/** The address of a server that has just closed: connecting to it is refused. */
+async function refusedUrl(): Promise<string> {
+  const closed = await startServer({});
+  await closed.close();
+  return closed.url;
+}
+
 const json = (status: number, value: unknown, headers: http.OutgoingHttpHeaders = {}): Route => (_req, res) => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
 };
@@ -59,6 +66,7 @@ describe('googleFetch', () => {
       '/echo': (req, res, body) => json(200, { method: req.method, type: req.headers['content-type'] ?? null, length: req.headers['content-length'] ?? null, body })(req, res, body),
       '/gzip': (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(zlib.gzipSync('{"coded":"gzip"}')),
       '/deflate': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(zlib.deflateSync('deflated')),
+      '/corrupt-gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(Buffer.from('not gzip at all')),
       '/br': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(zlib.brotliCompressSync('brotli')),
       '/empty': (_req, res) => res.writeHead(204).end(),
       '/bom': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"marked":true}')])),
@@ -133,6 +141,13 @@ describe('googleFetch', () => {
     expect(response.headers.get('content-encoding')).toBe(coding);
   });
 
+  it('rejects a body it cannot decode as "fetch failed", with the decoder\'s error as cause', async () => {
+    const failure = (await googleFetch(`${server.url}/corrupt-gzip`).catch((e: unknown) => e)) as TypeError & { cause: { code?: string } };
+    expect(failure).toBeInstanceOf(TypeError);
+    expect(failure.message).toBe('fetch failed');
+    expect(failure.cause.code).toBe('Z_DATA_ERROR');
+  });
+
   it('gives a 204 a null body', async () => {
     const response = await googleFetch(`${server.url}/empty`, { method: 'DELETE' });
     expect(response.status).toBe(204);
@@ -170,9 +185,7 @@ describe('googleFetch', () => {
   });
 
   it('rejects a refused connection as fetch does: TypeError "fetch failed" with the socket error as cause', async () => {
-    const closed = await startServer({});
-    const url = closed.url;
-    await closed.close();
+    const url = await refusedUrl();
     const failure = (await googleFetch(`${url}/json`).catch((e: unknown) => e)) as TypeError & { cause: { code?: string } };
     expect(failure).toBeInstanceOf(TypeError);
     expect(failure.message).toBe('fetch failed');
@@ -199,9 +212,7 @@ describe('googleFetch', () => {
   });
 
   it('under gaxios, a refused connection reads as a network failure, as with fetch', async () => {
-    const closed = await startServer({});
-    const url = closed.url;
-    await closed.close();
+    const url = await refusedUrl();
     const failures = await Promise.all(
       [googleFetch, fetch].map((impl) => new Gaxios({ fetchImplementation: impl, retry: false }).request({ url: `${url}/x` }).catch((e: unknown) => e)),
     );

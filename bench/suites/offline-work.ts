@@ -94,7 +94,7 @@ export async function runOfflineWork(context: BenchContext): Promise<SuiteReport
     await stack.dispatch();
     await stack.batches.waitForUsers(users, 180_000);
     const naive = await timeNaiveLoop(context, stack, db, context.quick ? 10 : 40);
-    const enhancementMs = await enhancementCpuMsPerPhoto(await testPhoto(64, 48, { seed: 'photo-1.jpg'.length }));
+    const enhancementMs = await enhancementCpuMsPerPhoto(await roundPhoto('photo-1.jpg'));
     context.log(`enhancing the round's photo alone: ${round(enhancementMs)} ms CPU per photo`);
     context.log(`naive loop: ${round(naive.secondsPerUser * 1000)} ms and ${naive.googleCallsPerUser} Google calls per user`);
 
@@ -147,6 +147,11 @@ export async function runOfflineWork(context: BenchContext): Promise<SuiteReport
   }
 }
 
+/** The photo a round puts in each user's Drive under `name`: small, as in the offline tests (this bench is about orchestration). */
+function roundPhoto(name: string): Promise<Buffer> {
+  return testPhoto(64, 48, { seed: name.length });
+}
+
 /**
  * An hour later: one new photo per user (none when `name` is undefined), access tokens expired,
  * users due (unless told not), Google at 50 ms. Returns the photo put in each user's Drive.
@@ -154,7 +159,7 @@ export async function runOfflineWork(context: BenchContext): Promise<SuiteReport
 async function nextHour(context: BenchContext, db: Firestore, subs: readonly string[], name: string | undefined, due = true): Promise<Buffer> {
   context.sandbox.admin.setFaults({});
   context.sandbox.drive.setDefaultFaults({});
-  const photo = name === undefined ? Buffer.alloc(0) : await testPhoto(64, 48, { seed: name.length }); // small, as in the offline tests: this bench is about orchestration
+  const photo = name === undefined ? Buffer.alloc(0) : await roundPhoto(name);
   if (name !== undefined) for (const sub of subs) context.sandbox.drive.putFile(sub, { name, mimeType: 'image/jpeg', content: photo });
   await updateUsers(db, subs, { nextRunAt: Timestamp.fromMillis(due ? 0 : Date.now() + 86_400_000), accessTokenExpiresAt: Timestamp.fromMillis(0) });
   context.sandbox.admin.setFaults({ tokenEndpoint: { latencyMs: LATENCY_MS } });

@@ -102,7 +102,7 @@ export async function runDispatchConfiguration(sandbox: SandboxGoogle, spec: Dis
     MAX_USERS_PER_RUN: String(spec.users),
     // Throughput runs keep the default budget (50 s) and tick again as the scheduler would: a shard
     // run that outlived the dispatch subscription's 600 s ack deadline would be delivered again and
-    // race itself. The chaos run gives its ticks the whole population.
+    // race itself. So does the chaos run, ticking whenever its shard runs have ended.
     LEASE_SECONDS: String(spec.leaseSeconds),
   });
   const db = new Firestore({ projectId });

@@ -23,6 +23,11 @@ export interface EnhanceOptions {
    * decode waits its turn in it, after the header is read. None: decodes are not limited.
    */
   pixelBudget?: WeightedBudget;
+  /**
+   * The instance's lane into libvips (sharp-settings.ts, `imagesAtOnce`): the decode and the
+   * enhancement take a place in it once the pixel budget has let them start. None: not limited.
+   */
+  libvipsLane?: WeightedBudget;
 }
 
 export interface EnhancedPhoto {
@@ -46,8 +51,10 @@ export async function enhancePhoto(input: Buffer, options: EnhanceOptions = {}):
   const maxInputPixels = options.maxInputPixels ?? PHOTO_LIMITS.maxInputPixels;
   const header = await readHeader(input, format);
   if (header.width * header.height > maxInputPixels) throw new UnsupportedImageError('too_many_pixels');
-  const decode = (): Promise<EnhancedPhoto> => decodeAndEnhance(input, format, { ...options, maxDimension, maxInputPixels });
-  return options.pixelBudget ? options.pixelBudget.use(decodedPixelCost(header, maxDimension), decode) : decode();
+  const { pixelBudget, libvipsLane } = options;
+  const enhance = (): Promise<EnhancedPhoto> => decodeAndEnhance(input, format, { ...options, maxDimension, maxInputPixels });
+  const decode = libvipsLane ? () => libvipsLane.use(1, enhance) : enhance;
+  return pixelBudget ? pixelBudget.use(decodedPixelCost(header, maxDimension), decode) : decode();
 }
 
 /** The size the header declares (the primary image's, for HEIF); nothing is decoded. */

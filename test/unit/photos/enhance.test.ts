@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type Region } from 'sharp';
+import { createWeightedBudget, type WeightedBudget } from '../../../functions/src/concurrency/weighted-budget';
 import { enhancePhoto, isUnsupportedImageError, PHOTO_LIMITS, UnsupportedImageError } from '../../../functions/src/photos';
 import { luminanceSpread, pngClaimingSize, readExif, testPhoto } from '../../support/images';
 
@@ -135,5 +136,39 @@ describe('enhancePhoto', () => {
 
   it('honours a lower pixel limit', async () => {
     await expectUnsupported(enhancePhoto(await testPhoto(200, 200), { maxInputPixels: 10_000 }), 'too_many_pixels');
+  });
+
+  it('decodes and enhances in the libvips lane: with a lane of one, photos go through it one at a time, each as it would alone', async () => {
+    const lane = createWeightedBudget(1);
+    let entered = 0;
+    let inside = 0;
+    let most = 0;
+    const counted: WeightedBudget = {
+      inUse: () => lane.inUse(),
+      use: (weight, task) =>
+        lane.use(weight, async () => {
+          entered += 1;
+          inside += 1;
+          most = Math.max(most, inside);
+          try {
+            return await task();
+          } finally {
+            inside -= 1;
+          }
+        }),
+    };
+    const photos = await Promise.all([1, 2, 3, 4].map((seed) => testPhoto(120, 90, { seed })));
+    const laned = await Promise.all(photos.map((photo) => enhancePhoto(photo, { libvipsLane: counted })));
+    expect({ entered, most, held: lane.inUse() }).toEqual({ entered: 4, most: 1, held: 0 });
+    const alone = await Promise.all(photos.map((photo) => enhancePhoto(photo)));
+    expect(laned.map((photo, i) => photo.data.equals(alone[i]!.data))).toEqual([true, true, true, true]);
+  });
+
+  it('gives its place in the lane back when a photo is refused', async () => {
+    const lane = createWeightedBudget(1);
+    const whole = await testPhoto(300, 200);
+    await expectUnsupported(enhancePhoto(whole.subarray(0, Math.floor(whole.length / 2)), { libvipsLane: lane }), 'corrupt');
+    expect(lane.inUse()).toBe(0);
+    await expect(enhancePhoto(await testPhoto(20, 20), { libvipsLane: lane })).resolves.toMatchObject({ format: 'jpeg' });
   });
 });

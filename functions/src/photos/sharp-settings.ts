@@ -14,8 +14,9 @@ import sharp from 'sharp';
  *   contend for them: on the 2-core bench machine a small photo costs 9.6 ms of CPU with 4 in
  *   flight, 7.4 with 2 and 5.3 alone, in the same wall time, because nearly all of it is
  *   serialised anyway (futex calls are most of the kernel time). The worker has one vCPU, so a
- *   second image at once could only share it. Memory is the pixel budget's business
- *   (decoded-pixels.ts), which a photo passes before it takes the lane.
+ *   second image at once could only share it (a worker given more vCPUs should get more here).
+ *   Memory is the pixel budget's business (decoded-pixels.ts), which a photo passes before it
+ *   takes the lane.
  */
 export const SHARP_SETTINGS = { cache: false, concurrency: 1, imagesAtOnce: 1 } as const;
 

@@ -8,8 +8,8 @@ import { applySharpSettings, SHARP_SETTINGS } from '../../../functions/src/photo
  * time (as many as the worker's libuv pool could run), after a warm-up. For the offline round's
  * small photo this is libvips' fixed cost per image (several pipeline evaluations: `normalise`
  * reads two percentiles of the luminance first), a part of every user-run that no change to the
- * orchestration can remove. Run while the bench
- * process is otherwise idle (its sandbox Google answers nothing meanwhile).
+ * orchestration can remove. Run while the bench process is otherwise idle (its sandbox Google
+ * answers nothing meanwhile).
  */
 export async function enhancementCpuMsPerPhoto(photo: Buffer, count = 200): Promise<number> {
   applySharpSettings();

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { KEY_BYTES, type KeySource, type NewestKeyVersion } from './key-source';
 import { IV_BYTES, isSealedToken, isTokenField, type SealedToken, TAG_BYTES, type TokenField } from './sealed-token';
 import { isVaultError, VaultError } from './vault-error';
@@ -104,10 +104,22 @@ async function fromKeySource<T>(load: () => Promise<T>, what: string): Promise<T
   }
 }
 
+/**
+ * Each key's KeyObject, made once: given a Buffer, createCipheriv and createDecipheriv build one on
+ * every call, which is two thirds of a seal's CPU (15 us against 5 us per seal, Node 24). Key
+ * sources hand out the same Buffer for a version while they cache it, so this follows their cache.
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+
 /** A key source bug must not turn into AES-128/192 or a crypto exception that echoes input. */
-function checkedKey(key: Buffer, version: string): Buffer {
+function checkedKey(key: Buffer, version: string): KeyObject {
   if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) {
     throw new VaultError('invalid_key', `Key version ${JSON.stringify(version)} is not a ${KEY_BYTES}-byte key.`);
   }
-  return key;
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = createSecretKey(key);
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
 }

@@ -61,6 +61,30 @@ describe('verifyGoogleIdToken against the sandbox certs', () => {
     await expect(verifyGoogleIdToken(client(), idToken, { ...policy, authorizedParties: ['ios.apps.googleusercontent.com'] })).resolves.toBeDefined();
   });
 
+  it('follows a key rotation with one client: tokens under the old and the new key verify, a foreign one still fails', async () => {
+    const rotating = await startTestSandbox({ certsMaxAgeSeconds: 0 });
+    try {
+      const verifier = createOAuthClient(
+        loadGoogleOAuthConfig({
+          GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT.clientId,
+          GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+          GOOGLE_OAUTH_CERTS_URL: rotating.endpoints.pemCertsUrl,
+        }),
+      );
+      const before = (await rotating.admin.mintIdToken({ claims: { sub: 'before' } })).idToken;
+      await expect(verifyGoogleIdToken(verifier, before, policy)).resolves.toMatchObject({ sub: 'before' });
+      await rotating.admin.rotateSigningKey();
+      const after = (await rotating.admin.mintIdToken({ claims: { sub: 'after' } })).idToken;
+      await expect(verifyGoogleIdToken(verifier, after, policy)).resolves.toMatchObject({ sub: 'after' });
+      await expect(verifyGoogleIdToken(verifier, before, policy)).resolves.toMatchObject({ sub: 'before' });
+      const foreign = (await rotating.admin.mintIdToken({ signWith: 'foreign' })).idToken;
+      const error = (await verifyGoogleIdToken(verifier, foreign, policy).catch((e: unknown) => e)) as AppError;
+      expect(error.code).toBe('invalid_id_token');
+    } finally {
+      await rotating.close();
+    }
+  });
+
   it('rejects garbage without echoing it', async () => {
     const error = (await verifyGoogleIdToken(client(), 'not.a.jwt', policy).catch((e: unknown) => e)) as AppError;
     expect(error.code).toBe('invalid_id_token');

@@ -20,8 +20,13 @@ export interface GoogleIdentity {
 /** Checks a Google ID token and says whose it is; throws `invalid_id_token` (401) otherwise. */
 export type IdTokenVerifier = (idToken: string) => Promise<GoogleIdentity>;
 
-/** Exactly the exchange's checks: signature by kid, iss, aud in ALLOWED_AUDIENCES, azp when configured, exp/iat. */
+/**
+ * Exactly the exchange's checks: signature by kid, iss, aud in ALLOWED_AUDIENCES, azp when configured, exp/iat.
+ * Made when an instance starts, it fetches Google's certificates at once, in the background, so the
+ * instance's first request does not wait for them after its own call to Google.
+ */
 export function createIdTokenVerifier(client: OAuth2Client, config: IdentityConfig, retry: RetryPolicy): IdTokenVerifier {
+  prefetchCerts(client);
   return (idToken) =>
     verifyGoogleIdToken(client, idToken, { audiences: config.allowedAudiences, authorizedParties: config.allowedAuthorizedParties, retry });
 }
@@ -85,8 +90,22 @@ async function verifySignatureAndClaims(client: OAuth2Client, idToken: string, p
  * takes PEM text; every test of the exchange's verification runs through this path.
  */
 async function verifyWithParsedCerts(client: OAuth2Client, idToken: string, audience: string[]): Promise<LoginTicket> {
+  await prefetching.get(client);
   const { certs } = await client.getFederatedSignonCertsAsync();
   return client.verifySignedJwtWithCertsAsync(idToken, parsedCerts(certs), audience, client.issuers);
+}
+
+/** A client's start-up fetch of the certificates while it is in flight: a verification waits for it rather than fetching them twice. */
+const prefetching = new WeakMap<OAuth2Client, Promise<unknown>>();
+
+/** A failed prefetch is forgotten: the first verification fetches the certificates itself, with its retries. */
+function prefetchCerts(client: OAuth2Client): void {
+  const fetch = client.getFederatedSignonCertsAsync().then(
+    () => undefined,
+    () => undefined,
+  );
+  prefetching.set(client, fetch);
+  void fetch.then(() => prefetching.delete(client));
 }
 
 type Certs = Awaited<ReturnType<OAuth2Client['getFederatedSignonCertsAsync']>>['certs'];

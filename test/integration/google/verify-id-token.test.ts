@@ -1,7 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadGoogleOAuthConfig } from '../../../functions/src/config';
 import type { AppError } from '../../../functions/src/errors/app-error';
 import { createOAuthClient } from '../../../functions/src/google/oauth-client';
-import { verifyGoogleIdToken } from '../../../functions/src/google/verify-id-token';
+import { createIdTokenVerifier, verifyGoogleIdToken } from '../../../functions/src/google/verify-id-token';
 import type { SandboxGoogle } from '../../../sandbox/src/server';
 import { startTestSandbox, TEST_CLIENT } from '../../support/sandbox';
 
@@ -82,6 +84,39 @@ describe('verifyGoogleIdToken against the sandbox certs', () => {
       expect(error.code).toBe('invalid_id_token');
     } finally {
       await rotating.close();
+    }
+  });
+
+  it('a verifier fetches the certificates when it is made, and a verification during that fetch waits for it', async () => {
+    let fetches = 0;
+    const relay = createServer((_req, res) => {
+      fetches += 1;
+      void fetch(sandbox.endpoints.pemCertsUrl).then(async (answer) => {
+        res.writeHead(answer.status, { 'content-type': 'application/json', 'cache-control': answer.headers.get('cache-control') ?? '' });
+        res.end(await answer.text());
+      });
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const config = loadGoogleOAuthConfig({
+        GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT.clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+        GOOGLE_OAUTH_CERTS_URL: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/oauth2/v1/certs`,
+      });
+      const { idToken } = await sandbox.admin.mintIdToken({ claims: { sub: 'first' } });
+      // Verified at once, while the start-up fetch is in flight: it waits for that fetch.
+      const verify = createIdTokenVerifier(createOAuthClient(config), config, retry);
+      await expect(verify(idToken)).resolves.toMatchObject({ sub: 'first' });
+      await expect(verify(idToken)).resolves.toMatchObject({ sub: 'first' });
+      expect(fetches).toBe(1);
+      // Never asked to verify anything, a second verifier still fetches.
+      createIdTokenVerifier(createOAuthClient(config), config, retry);
+      const deadline = Date.now() + 5_000;
+      while (fetches < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(fetches).toBe(2);
+    } finally {
+      relay.closeAllConnections();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
     }
   });
 

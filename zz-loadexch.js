@@ -1,0 +1,10 @@
+process.env.GOOGLE_CLOUD_PROJECT='p'; process.env.GOOGLE_OAUTH_CLIENT_ID='x.apps.googleusercontent.com'; process.env.GOOGLE_OAUTH_CLIENT_SECRET='s';
+process.env.FIRESTORE_EMULATOR_HOST='127.0.0.1:1'; process.env.TOKEN_KEY_FILE='/tmp/tmp.Ni5tT9Mmw5'; process.env.USER_EVENTS_TOPIC=''; process.env.METADATA_SERVER_DETECTION='none';
+const t0=performance.now();
+require('@google-cloud/functions-framework');
+const t1=performance.now();
+require('@google-cloud/firestore');
+const t2=performance.now();
+require('/work/main/functions/lib/entries/exchange-auth-code.js');
+const t3=performance.now();
+console.error('ff', (t1-t0).toFixed(0), 'firestore', (t2-t1).toFixed(0), 'exchange entry (rest)', (t3-t2).toFixed(0));

@@ -30,7 +30,8 @@ export interface ColdStartResult {
   ratioToHelloWorld: number;
 }
 
-const GOAL_RATIO = 1.3;
+/** Issue 13's goal (issue 6 asked for 1.3x). */
+const GOAL_RATIO = 1.1;
 
 export async function runColdStart(context: BenchContext): Promise<SuiteReport<ColdStartResult>> {
   const starts = context.quick ? 3 : 11;

@@ -31,7 +31,8 @@ export interface ExchangeLoadCell {
   cpuMsPerSignIn: { product: number; minimal: number };
 }
 
-const GOAL_RATIO = 0.8;
+/** Issue 13's goal (issue 6 asked for 0.8x). */
+const GOAL_RATIO = 0.95;
 const LATENCIES_MS = [0, 30];
 const CONCURRENCIES = [1, 16, 64];
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { waitUntil } from './ports';
 import { type ManagedProcess, startProcess } from './processes';
@@ -12,7 +13,9 @@ export interface RunningFunction extends ManagedProcess {
 /**
  * Serves one function exactly as Cloud Run does: functions-framework, `--target`, the package
  * `main` (compiled code in functions/lib), configuration only through the environment.
- * Ready once it answers any HTTP request.
+ * Ready once its port accepts a connection: functions-framework listens only after it has loaded
+ * the function. No request is sent, so the function logs nothing for the probe (an HTTP probe is
+ * a malformed event to a CloudEvent function, which the framework reports as a TypeError).
  */
 export async function startFunction(
   target: string,
@@ -29,13 +32,27 @@ export async function startFunction(
   try {
     await waitUntil(async () => {
       if (proc.child.exitCode !== null) throw new Error(`${target} exited with code ${proc.child.exitCode} before it was ready`);
-      const response = await fetch(url, { method: 'OPTIONS', signal: AbortSignal.timeout(1_000) });
-      await response.arrayBuffer();
-      return true;
+      return accepts(port);
     }, `function ${target}`, 30_000);
   } catch (error) {
     await proc.stop();
     throw error;
   }
   return { ...proc, url };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }

@@ -21,9 +21,9 @@ describe('log lines carry the trace of the request they were written for', () =>
 
   /**
    * A request the exchange rejects without calling Google (no X-Requested-With, so 403), and the
-   * JSON lines it logged. Lines reach this process through a pipe, after the answer may have: the
-   * lines of the start-up probe (an OPTIONS, answered 405) can still arrive during the first test,
-   * so only 403 lines count, and each call waits for its own request's last line.
+   * JSON lines it logged. Lines reach this process through a pipe, after the answer may have: each
+   * call waits for its own request's last line, and only 403 lines count (the lines of any other
+   * request the instance served, such as a start-up probe, can still be in flight).
    */
   async function linesFor(headers: Record<string, string>): Promise<Record<string, unknown>[]> {
     const before = fn.logs.length;

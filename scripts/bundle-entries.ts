@@ -18,7 +18,7 @@ import { build, type Plugin } from 'esbuild';
 import { REPO_ROOT } from './lib/stack-layout';
 
 /** Packages compiled into the entries. */
-export const INLINED_PACKAGES: readonly string[] = ['zod'];
+const INLINED_PACKAGES: readonly string[] = ['zod'];
 
 const ENTRIES_DIR = join(REPO_ROOT, 'functions', 'src', 'entries');
 const OUT_DIR = join(REPO_ROOT, 'functions', 'lib', 'entries');

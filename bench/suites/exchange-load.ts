@@ -61,10 +61,10 @@ export async function runExchangeLoad(context: BenchContext): Promise<SuiteRepor
         const cpu = new Map<SpawnedFunction, { seconds: number; ok: number }>();
         for (const fn of [product, minimal, minimal, product]) {
           codes.prepare(amount + concurrency + 10);
-          const cpuBefore = processCpuSeconds(fn.proc.child.pid ?? -1) ?? Number.NaN;
+          const cpuBefore = cpuSecondsOf(fn);
           const run = await runLoad(fn.url, concurrency, amount, () => codes.next());
           const used = cpu.get(fn) ?? { seconds: 0, ok: 0 };
-          cpu.set(fn, { seconds: used.seconds + (processCpuSeconds(fn.proc.child.pid ?? -1) ?? Number.NaN) - cpuBefore, ok: used.ok + run.ok });
+          cpu.set(fn, { seconds: used.seconds + cpuSecondsOf(fn) - cpuBefore, ok: used.ok + run.ok });
           const best = stats.get(fn);
           if (!best || run.rps > best.rps) stats.set(fn, { ...run, errors: run.errors + (best?.errors ?? 0) });
           else best.errors += run.errors;
@@ -111,6 +111,11 @@ export async function runExchangeLoad(context: BenchContext): Promise<SuiteRepor
       ),
     ].join('\n\n'),
   };
+}
+
+/** NaN where /proc cannot say, so a figure that could not be measured shows as such. */
+function cpuSecondsOf(fn: SpawnedFunction): number {
+  return processCpuSeconds(fn.proc.child.pid ?? -1) ?? Number.NaN;
 }
 
 /** Codes minted ahead of each run (minting is not what is measured), one per request. */

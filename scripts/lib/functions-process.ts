@@ -1,6 +1,5 @@
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { waitUntil } from './ports';
+import { portAccepts, waitUntil } from './ports';
 import { type ManagedProcess, startProcess } from './processes';
 import { REPO_ROOT } from './stack-layout';
 
@@ -32,27 +31,11 @@ export async function startFunction(
   try {
     await waitUntil(async () => {
       if (proc.child.exitCode !== null) throw new Error(`${target} exited with code ${proc.child.exitCode} before it was ready`);
-      return accepts(port);
+      return portAccepts('127.0.0.1', port);
     }, `function ${target}`, 30_000);
   } catch (error) {
     await proc.stop();
     throw error;
   }
   return { ...proc, url };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A port that was free on 127.0.0.1 a moment ago (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -22,6 +22,23 @@ export async function waitUntil(probe: () => Promise<boolean>, what: string, tim
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
+}
+
+/** True once something accepts a TCP connection on host:port (nothing is sent). */
+export function portAccepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }
 
 export async function httpOk(url: string): Promise<boolean> {

@@ -100,12 +100,12 @@ const prefetching = new WeakMap<OAuth2Client, Promise<unknown>>();
 
 /** A failed prefetch is forgotten: the first verification fetches the certificates itself, with its retries. */
 function prefetchCerts(client: OAuth2Client): void {
-  const fetch = client.getFederatedSignonCertsAsync().then(
+  const fetching = client.getFederatedSignonCertsAsync().then(
     () => undefined,
     () => undefined,
   );
-  prefetching.set(client, fetch);
-  void fetch.then(() => prefetching.delete(client));
+  prefetching.set(client, fetching);
+  void fetching.then(() => prefetching.delete(client));
 }
 
 type Certs = Awaited<ReturnType<OAuth2Client['getFederatedSignonCertsAsync']>>['certs'];

@@ -14,7 +14,7 @@ export function createFirestore(config: FirestoreConfig): Firestore {
 
 /**
  * The Firestore client calls `require('google-gax/fallback')` on every commit (its
- * `createCallOptions`, @google-cloud/firestore 8). Node remembers where a `require` from a folder
+ * `createCallOptions`, @google-cloud/firestore 9.4). Node remembers where a `require` from a folder
  * led only when that `require` is the one that first loads the module, and it never caches a
  * path it found through a package's `exports` map; google-gax's own index loads `./fallback`
  * first, so each commit resolved the path again (stat calls and package.json lookups: 20-30 us a

@@ -4,7 +4,8 @@
  * product's own modules and zod. The package `main` (functions/lib/index.js) loads only the served
  * function's entry, so an instance starts by reading one file instead of resolving and compiling
  * some sixty modules of ours and the 95 files zod's CommonJS entry loads (64 of them locales). The
- * cold start this saves, and why the rest stays in node_modules: docs/performance.md, fourth step.
+ * cold start this saves: bench/README.md, issue 13's fourth step; why the rest stays in
+ * node_modules: docs/dependencies.md.
  *
  * Every other package stays an ordinary `require` of node_modules: they are shared with the
  * Google client libraries (google-auth-library, gaxios), native (sharp), or read files of their

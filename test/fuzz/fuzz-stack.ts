@@ -3,7 +3,6 @@ import type { SandboxGoogle } from '../../sandbox/src/server';
 import { type FunctionUnderTest, startFunctionUnderTest } from '../support/function-process';
 import { startTestSandbox } from '../support/sandbox';
 import type { FuzzTarget } from './fuzz-targets';
-import { sendRequest } from './send-request';
 
 export interface RunningTarget {
   target: FuzzTarget;
@@ -20,14 +19,13 @@ export interface FuzzStack {
 
 /**
  * The sandbox Google and one real function process per target, each with a Firestore project of its
- * own (on the emulator FIRESTORE_EMULATOR_HOST names), warmed up with one well-formed request.
+ * own (on the emulator FIRESTORE_EMULATOR_HOST names), cold: the first request an instance sees may be malformed.
  */
 export async function startFuzzStack(targets: readonly FuzzTarget[]): Promise<FuzzStack> {
   const sandbox = await startTestSandbox();
   const started = await Promise.allSettled(
     targets.map(async (target): Promise<RunningTarget> => {
       const fn = await startFunctionUnderTest(target.functionName, sandbox, target.env(sandbox));
-      await sendRequest(fn.url, { method: target.warmUp.method, path: '/', headers: target.warmUp.headers, body: Buffer.from(target.warmUp.body) });
       return { target, fn, db: new Firestore({ projectId: fn.projectId }) };
     }),
   );

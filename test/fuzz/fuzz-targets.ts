@@ -21,21 +21,17 @@ export interface FuzzTarget extends RequestShape {
   errors: Readonly<Record<number, readonly string[]>>;
   success: number | undefined;
   env(sandbox: SandboxGoogle): NodeJS.ProcessEnv;
-  /** A first request that gets past the framework's body parsing, so its error handler is installed (docs/api.md caveat). */
-  warmUp: { method: string; headers: Record<string, string>; body: string };
   /** Collections the function may write its own bookkeeping to (never a user's data): the due index's state. */
   bookkeeping?: readonly string[];
 }
 
-/** What any product HTTP function may answer to a malformed request, from its guards or the body parser. */
+/** What any product HTTP function may answer to a malformed request, from its guards. */
 const GUARDS = {
   400: ['invalid_request'],
   405: ['method_not_allowed'],
   413: ['payload_too_large'],
   415: ['unsupported_media_type'],
 } as const;
-
-const json = { 'content-type': 'application/json' };
 
 function newWebhookSecretFile(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'fuzz-webhook-')), 'webhook-secret');
@@ -54,7 +50,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant', 'redirect_uri_not_allowed'], 403: ['csrf_header_missing', 'origin_not_allowed'] },
     success: 200,
     env: () => ({}),
-    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{"code":"4/0Awarmup"}' },
   },
   {
     name: 'exchangeAuthCode (App Check on)',
@@ -65,7 +60,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     errors: { ...GUARDS, 400: ['invalid_request', 'invalid_grant', 'redirect_uri_not_allowed'], 401: ['app_check_failed'], 403: ['csrf_header_missing', 'origin_not_allowed'] },
     success: 200,
     env: (sandbox) => ({ REQUIRE_APP_CHECK: 'true', APP_CHECK_PROJECT_NUMBER: DEFAULT_APP_CHECK_PROJECT.projectNumber, APP_CHECK_JWKS_URL: sandbox.endpoints.appCheckJwksUrl }),
-    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{"code":"4/0Awarmup"}' },
   },
   {
     name: 'dispatchOfflineWork',
@@ -78,7 +72,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     // and only the due index's state (the shard count) is stored.
     success: 200,
     env: () => ({ OFFLINE_WORK_TOPIC: 'offline-work-fuzz', DUE_SHARDS: '4' }),
-    warmUp: { method: 'POST', headers: json, body: '{}' },
     bookkeeping: [STATE_COLLECTION],
   },
   {
@@ -91,7 +84,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     // With no users a call is done at once and records that in the due index's state.
     success: 200,
     env: () => ({}),
-    warmUp: { method: 'POST', headers: json, body: '{}' },
     bookkeeping: [STATE_COLLECTION],
   },
   {
@@ -103,7 +95,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     errors: GUARDS,
     success: 200,
     env: () => ({}),
-    warmUp: { method: 'POST', headers: json, body: '{}' },
   },
   {
     name: 'disconnect',
@@ -114,7 +105,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'], 403: ['csrf_header_missing', 'origin_not_allowed'] },
     success: 200,
     env: () => ({}),
-    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{}' },
   },
   {
     name: 'createPhotoPickerSession',
@@ -126,7 +116,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     // Only a Google-signed ID token of a connected user gets a session; no random request is one.
     success: undefined,
     env: () => ({}),
-    warmUp: { method: 'POST', headers: { ...json, 'x-requested-with': 'x' }, body: '{}' },
   },
   {
     name: 'offlineStatus',
@@ -137,7 +126,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     errors: { ...GUARDS, 401: ['unauthenticated', 'invalid_id_token'], 403: ['origin_not_allowed'] },
     success: 200,
     env: () => ({}),
-    warmUp: { method: 'GET', headers: json, body: '{}' },
   },
   {
     name: 'riscReceiver',
@@ -148,7 +136,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     errors: { ...GUARDS, 400: ['invalid_request', 'invalid_security_event'] },
     success: 202,
     env: (sandbox) => ({ RISC_CONFIG_URL: sandbox.endpoints.riscConfigUrl }),
-    warmUp: { method: 'POST', headers: { 'content-type': 'application/secevent+jwt' }, body: 'a.b.c' },
   },
   {
     name: 'deliverUserEvents',
@@ -160,6 +147,5 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     // Only a push of one of our events is delivered (nothing random is); the webhook is never reached.
     success: 204,
     env: () => ({ USER_EVENTS_WEBHOOK_URL: 'http://127.0.0.1:9/hook', USER_EVENTS_WEBHOOK_SECRET_FILE: newWebhookSecretFile() }),
-    warmUp: { method: 'POST', headers: json, body: '{}' },
   },
 ];

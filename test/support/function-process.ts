@@ -14,6 +14,8 @@ export interface FunctionUnderTest {
   readonly keyFile: string;
   /** Every line the function process wrote to stdout or stderr. */
   readonly logs: string[];
+  /** The function's own process (Node running functions-framework), for reading /proc. */
+  readonly pid: number;
   /** SIGKILL: the instance dies where it is, as a crash would end it (no shutdown code runs). */
   kill(): void;
   stop(): Promise<void>;
@@ -71,5 +73,5 @@ export async function startFunctionUnderTest(
     { ...sandboxEnv(sandbox, projectId, keyFile), ...overrides },
     (line) => logs.push(line),
   );
-  return { url: fn.url, projectId, keyFile, logs, kill: () => fn.child.kill('SIGKILL'), stop: () => fn.stop() };
+  return { url: fn.url, projectId, keyFile, logs, pid: fn.child.pid!, kill: () => fn.child.kill('SIGKILL'), stop: () => fn.stop() };
 }

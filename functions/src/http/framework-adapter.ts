@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { AppError, isAppError } from '../errors/app-error';
 import { loadLoggingConfig } from '../config/logging-config';
@@ -6,7 +7,7 @@ import { describeError, errorReport, type Logger } from '../logging/logger';
 import { traceFields } from '../logging/trace-context';
 import { errorReply } from './error-reply';
 import type { HttpHandler, HttpReply, HttpRequest } from './types';
-import { installBodyParserErrorReplies } from './body-parser-errors';
+import { installBodyReader } from './body-reader';
 import { corsAware, type CorsPolicy } from './cors';
 import { send } from './send-reply';
 
@@ -27,10 +28,12 @@ export interface HttpFunctionOptions {
  */
 export function toHttpFunction(handler: HttpHandler, logger: Logger, options: HttpFunctionOptions = {}): HttpFunction {
   const traceProject = 'traceProject' in options ? options.traceProject : loadLoggingConfig().traceProject;
+  // Loaded before the framework builds its app: bodies are read bounded, and Express's own
+  // failures get the product's answers too (body-reader.ts).
+  installBodyReader({ answerError: (error, req, res) => answerExpressFailure(error, req, res, logger, traceProject) });
   const fail = (error: unknown) => replyForFailure(error, logger);
   const answer = options.cors ? corsAware(handler, options.cors, fail) : handler;
   return async (req: Request, res: Response) => {
-    installBodyParserErrorReplies(req.app, logger, traceProject);
     const request = toHttpRequest(req);
     await withLogContext(traceFields(request.headers, traceProject), async () => {
       const reply = await answer(request).catch(fail);
@@ -38,6 +41,33 @@ export function toHttpFunction(handler: HttpHandler, logger: Logger, options: Ht
       send(res, reply);
     });
   };
+}
+
+/**
+ * What Express ends a request with before our handler has it (a path that does not decode: 400),
+ * or a request nothing answered, in the product's error shape.
+ */
+function answerExpressFailure(error: unknown, req: IncomingMessage, res: ServerResponse, logger: Logger, traceProject: string | undefined): void {
+  if (res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  const status = (error as { status?: unknown } | undefined)?.status;
+  const trace = traceFields(toHttpRequest(req as Request).headers, traceProject);
+  if (error !== undefined && !(typeof status === 'number' && status >= 400 && status < 500)) {
+    send(res as Response, withLogContext(trace, () => replyForFailure(error, logger)));
+    return;
+  }
+  const appError =
+    error === undefined
+      ? new AppError('not_found', 'Nothing is served here.')
+      : status === 413
+        ? new AppError('payload_too_large', 'The request body is too large.')
+        : status === 415
+          ? new AppError('unsupported_media_type', 'The body encoding or charset is not supported.')
+          : new AppError('invalid_request', 'The request could not be read.');
+  withLogContext(trace, () => logger.info('Request rejected before the function', { errorCode: appError.code }));
+  send(res as Response, errorReply(appError));
 }
 
 function answerCode(reply: HttpReply): string {

@@ -1,7 +1,8 @@
 import { AppError } from '../errors/app-error';
+import { MAX_BODY_BYTES } from './body-reader';
 import type { HttpRequest } from './types';
 
-export const MAX_BODY_BYTES = 16 * 1024;
+export { MAX_BODY_BYTES };
 
 export function requireMethod(request: HttpRequest, allowed: readonly string[]): void {
   if (!allowed.includes(request.method.toUpperCase())) {
@@ -19,10 +20,18 @@ export function requireCsrfHeader(request: HttpRequest): void {
   }
 }
 
+/**
+ * The body as sent is at most `maxBytes` and not content-encoded: a compressed body is refused, not
+ * inflated (body-reader.ts reads bodies before the framework would, and keeps `maxBytes + 1` bytes).
+ */
 export function requireBodyWithin(request: HttpRequest, maxBytes = MAX_BODY_BYTES): void {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (request.rawBody.length > maxBytes || (Number.isFinite(declared) && declared > maxBytes)) {
     throw new AppError('payload_too_large', `The request body must be at most ${maxBytes} bytes.`);
+  }
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity' && request.rawBody.length > 0) {
+    throw new AppError('unsupported_media_type', 'Send the body without a Content-Encoding.');
   }
 }
 

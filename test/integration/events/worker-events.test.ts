@@ -67,6 +67,36 @@ describe("the worker's events and its final write", () => {
     expect(await h.user('ivy')).toMatchObject({ status: 'reauth_required', eventSequence: 2, note: 'touched' });
   });
 
+  it('invalid_grant for the grant the run held, after the user revoked and signed in again mid-run: the new grant stays and runs next time', async () => {
+    await h.connect('kim');
+    await events.take(1);
+    await dispatch('kim', 'd4');
+    const refused = (await h.user('kim')).refreshTokenIds;
+    // Mid-run the user removes the app at Google and signs in again: the run's Drive call then meets
+    // the old grant's dead access token, and its refresh the old grant's invalid_grant.
+    const comesBack: OfflineJob = {
+      name: 'user-comes-back-mid-run',
+      requiredScopes: [],
+      async run({ drive }) {
+        h.sandbox.admin.revokeGrant('kim');
+        await h.connect('kim');
+        await drive.files.list({ spaces: 'appDataFolder' });
+        throw new Error('unreachable: the call above fails');
+      },
+    };
+    const result = await run('kim', 'd4', [comesBack]);
+    expect(result.counts).toMatchObject({ reauth_required: 0, skipped: 1 });
+    expect(result.outcomes).toEqual([{ userId: 'kim', status: 'skipped', reason: 'grant_replaced' }]);
+    const user = await h.user('kim');
+    expect(user).toMatchObject({ status: 'active', refreshToken: expect.any(Object) });
+    expect(user.refreshTokenIds).not.toEqual(refused);
+    expect(user.lease).toBeUndefined();
+    expect(user.dispatch).toBeUndefined();
+    expect((await events.take(0)).map(summary).filter((event) => event.type === 'reauth_required')).toEqual([]);
+    await dispatch('kim', 'd5');
+    expect((await run('kim', 'd5')).counts.done).toBe(1);
+  });
+
   it('a lease lost to a disconnect mid-run: the worker writes nothing and emits nothing; the disconnect emits its one event', async () => {
     await h.connect('jon');
     await events.take(1);

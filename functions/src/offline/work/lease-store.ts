@@ -3,7 +3,7 @@ import type { UserChange } from '../../events/user-event';
 import type { OutboxWrites, StagedEvent, UserEvents } from '../../events/user-events';
 import type { UserRecord } from '../../users/user-record';
 
-export type SkipReason = 'missing' | 'inactive' | 'stale_dispatch' | 'lease_held' | 'lost_race';
+export type SkipReason = 'missing' | 'inactive' | 'stale_dispatch' | 'lease_held' | 'lost_race' | 'grant_replaced';
 
 export interface Lease {
   readonly userId: string;
@@ -72,7 +72,7 @@ export class LeaseStore {
    * else wrote in between (a sign-in, say), re-reads and applies only if we still hold the lease.
    * Returns false when the lease was lost (the write is then not applied).
    */
-  async write(lease: Lease, fields: Record<string, unknown>): Promise<boolean> {
+  async write(lease: Lease, fields: Record<string, unknown>): Promise<boolean | 'grant_replaced'> {
     const ref = this.db.collection(this.collection).doc(lease.userId);
     try {
       lease.lastWriteTime = (await ref.update(fields, { lastUpdateTime: lease.lastWriteTime })).writeTime;
@@ -84,6 +84,10 @@ export class LeaseStore {
       const current = (await tx.get(ref)).data() as UserRecord | undefined;
       // A user who disconnected mid-run must not get tokens written back.
       if (current?.lease?.owner !== lease.owner || current.status !== 'active') return false;
+      if (grantReplaced(fields, current, lease)) {
+        tx.update(ref, releaseOnly(fields));
+        return 'grant_replaced' as const;
+      }
       tx.update(ref, keepEarlierRun(fields, current, lease));
       return true;
     });
@@ -92,21 +96,23 @@ export class LeaseStore {
   /**
    * Ends the run: the fields plus releasing the lease and the dispatch, so a redelivered message
    * is a no-op. With a `change`, its event's outbox entry is part of the same write, then published.
+   * 'grant_replaced': the fields dropped the refresh token this run held, but a sign-in stored
+   * another one meanwhile; only the lease and the dispatch were released (forRefusedGrant).
    */
-  async finish(lease: Lease, fields: Record<string, unknown>, change?: RunChange): Promise<boolean> {
+  async finish(lease: Lease, fields: Record<string, unknown>, change?: RunChange): Promise<boolean | 'grant_replaced'> {
     const final = { ...fields, lease: FieldValue.delete(), dispatch: FieldValue.delete() };
     if (!change) return this.write(lease, final);
     const written = await this.writeWithEvent(lease, final, change);
     if (!written) return false;
     await this.events.publish(written.event);
-    return true;
+    return written.replaced ? 'grant_replaced' : true;
   }
 
   /**
    * `write`, with the event: a batch of the same conditional update plus the outbox entry, or the
    * same fallback transaction. The change is judged on the document the write applies to.
    */
-  private async writeWithEvent(lease: Lease, fields: Record<string, unknown>, change: RunChange): Promise<{ event: StagedEvent | undefined } | undefined> {
+  private async writeWithEvent(lease: Lease, fields: Record<string, unknown>, change: RunChange): Promise<{ event: StagedEvent | undefined; replaced?: true } | undefined> {
     const ref = this.db.collection(this.collection).doc(lease.userId);
     try {
       const batch = this.db.batch();
@@ -122,6 +128,10 @@ export class LeaseStore {
     return this.db.runTransaction(async (tx) => {
       const current = (await tx.get(ref)).data() as UserRecord | undefined;
       if (current?.lease?.owner !== lease.owner || current.status !== 'active') return undefined;
+      if (grantReplaced(fields, current, lease)) {
+        tx.update(ref, releaseOnly(fields));
+        return { event: undefined, replaced: true as const };
+      }
       const event = this.stage(tx, current, change);
       tx.update(ref, { ...keepEarlierRun(fields, current, lease), ...event?.userFields });
       return { event };
@@ -143,6 +153,24 @@ function keepEarlierRun(fields: Record<string, unknown>, current: UserRecord, le
   const theirs = current.nextRunAt;
   if (!(ours instanceof Timestamp) || !(theirs instanceof Timestamp) || theirs.isEqual(lease.leasedUntil)) return fields;
   return theirs.toMillis() < ours.toMillis() ? { ...fields, nextRunAt: theirs } : fields;
+}
+
+/**
+ * The run's fields drop the refresh token (Google refused the grant: invalid_grant), but the one
+ * stored now is another grant's: a sign-in mid-run (after the user revoked and came back) stored
+ * it, and the refusal says nothing about it. Compared by `refreshTokenIds`, which follow the token
+ * itself (a key rotation's re-seal keeps them), else by the sealed bytes.
+ */
+function grantReplaced(fields: Record<string, unknown>, current: UserRecord, lease: Lease): boolean {
+  if (!(fields.refreshToken instanceof FieldValue && fields.refreshToken.isEqual(FieldValue.delete()))) return false;
+  const held = lease.record;
+  if (held.refreshTokenIds && current.refreshTokenIds) return held.refreshTokenIds.join(' ') !== current.refreshTokenIds.join(' ');
+  return held.refreshToken?.ciphertext !== current.refreshToken?.ciphertext;
+}
+
+/** Of a final write, only letting go of the user: its lease and its dispatch. */
+function releaseOnly(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => key === 'lease' || key === 'dispatch'));
 }
 
 function isPreconditionFailure(error: unknown): boolean {

@@ -103,8 +103,7 @@ function savedCursor(lease: Lease, job: OfflineJob): JobCursor | undefined {
 }
 
 async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
-  logger.info('Grant revoked or expired; the user must sign in again', { errorCode: 'reauth_required', reauthReason: 'invalid_grant' });
-  await deps.leases.finish(lease, {
+  const written = await deps.leases.finish(lease, {
     status: 'reauth_required',
     lastError: 'reauth_required',
     refreshToken: FieldValue.delete(),
@@ -113,6 +112,11 @@ async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logge
     accessTokenExpiresAt: FieldValue.delete(),
     updatedAt: Timestamp.fromDate(deps.now()),
   }, () => ({ kind: 'reauth_required', userId: lease.userId, status: 'reauth_required', reason: 'invalid_grant' }));
+  if (written === 'grant_replaced') {
+    logger.info('The grant this run held was refused, but the user signed in again meanwhile; the new grant stays', { skipReason: 'grant_replaced' });
+    return { userId: lease.userId, status: 'skipped', reason: 'grant_replaced' };
+  }
+  logger.info('Grant revoked or expired; the user must sign in again', { errorCode: 'reauth_required', reauthReason: 'invalid_grant' });
   return { userId: lease.userId, status: 'reauth_required' };
 }
 

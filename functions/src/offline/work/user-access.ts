@@ -64,6 +64,7 @@ export class UserAccess {
       const fields = { refreshToken: sealed, refreshTokenIds: refreshTokenIds(tokens.rotatedRefreshToken) };
       if (!(await this.deps.leases.write(this.lease, fields))) throw new Error('The lease was lost');
       record.refreshToken = sealed;
+      record.refreshTokenIds = fields.refreshTokenIds;
     }
     // Google names the scopes the grant has now; an answer without any says nothing about them.
     if (tokens.scopes.length > 0 && !sameScopes(tokens.scopes, record.scopes ?? [])) this.grantedScopes = tokens.scopes;

@@ -1,5 +1,6 @@
 import { classifyApiFailure, type ApiFailure } from './api-failure';
 import { GrantRevokedError } from './refresh-access-token';
+import { AccessRefreshError } from './user-auth-client';
 
 /**
  * A call to a Google REST API that failed after the client's own retries, already classified.
@@ -26,13 +27,14 @@ export function isGoogleApiCallError(value: unknown): value is GoogleApiCallErro
 
 /**
  * Runs one call and turns whatever it throws into an error made by `wrap`, except a revoked
- * grant: that is the user's state, not an API failure, and passes through untouched for the worker.
+ * grant (the user's state) and a failed refresh of the access token (not this API's answer): both
+ * pass through untouched for the worker.
  */
 export async function googleApiCall<T>(call: () => Promise<T>, wrap: (failure: ApiFailure, cause: unknown) => GoogleApiCallError): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof GrantRevokedError) throw error;
+    if (error instanceof GrantRevokedError || error instanceof AccessRefreshError) throw error;
     throw wrap(classifyApiFailure(error), error);
   }
 }

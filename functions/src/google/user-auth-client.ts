@@ -11,6 +11,18 @@ import { googleFetch } from './http-transport';
  * Once the refresh says the grant is revoked (Google revokes its access tokens with it), every
  * later request fails with that same GrantRevokedError without being sent.
  */
+/**
+ * The refresh a 401 asked for failed (Google's token endpoint unreachable, our key or storage
+ * unavailable...): `cause` is what failed. Not the API's answer, so googleApiCall passes it on
+ * unclassified, and the worker reads the cause (UserAccess keeps it too, whoever caught this).
+ */
+export class AccessRefreshError extends Error {
+  constructor(cause: unknown) {
+    super('Refreshing the access token failed', { cause });
+    this.name = 'AccessRefreshError';
+  }
+}
+
 export class UserAuthClient extends OAuth2Client {
   private revoked: GrantRevokedError | undefined;
 
@@ -39,8 +51,11 @@ export class UserAuthClient extends OAuth2Client {
     try {
       return await this.onUnauthorized();
     } catch (error) {
-      if (error instanceof GrantRevokedError) this.revoked = error;
-      throw error;
+      if (error instanceof GrantRevokedError) {
+        this.revoked = error;
+        throw error;
+      }
+      throw new AccessRefreshError(error);
     }
   }
 }

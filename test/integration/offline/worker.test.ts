@@ -3,6 +3,9 @@ import { dispatchTick } from '../../../functions/src/offline/dispatch/dispatch-t
 import type { WorkMessage } from '../../../functions/src/offline/work-message';
 import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
+import { createOAuthClient } from '../../../functions/src/google/oauth-client';
+import { loadGoogleOAuthConfig } from '../../../functions/src/config';
+import { sandboxEnv } from '../../support/function-process';
 import type { SealedToken } from '../../../functions/src/tokens/vault';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
 import { dispatchDepsFor } from '../../support/dispatch';
@@ -220,6 +223,38 @@ describe('runOfflineWork', () => {
     expect(recovered.lastError).toBeUndefined();
     expect(recovered.attempts).toBeUndefined();
     expect(results('kim')).toHaveLength(1);
+  });
+
+  it('the refresh a Drive 401 asked for meets 503s: recorded as upstream_unavailable after its Retry-After, the listing cursor kept', async () => {
+    await h.connect('max', 1);
+    await run(await dispatch());
+    const cursor = (await h.user('max')).jobs?.['photo-enhancement']?.cursor;
+    expect(cursor).toBeDefined();
+    await h.db.collection('users').doc('max').update({ nextRunAt: new Date(0) });
+    h.sandbox.admin.expireAccessTokens('max');
+    h.sandbox.admin.setFaults({ tokenEndpoint: { failNext: { count: 20, status: 503, retryAfterSeconds: 900 } } });
+    const outcome = await run(await dispatch());
+    h.sandbox.admin.setFaults({});
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'upstream_unavailable' });
+    const max = await h.user('max');
+    expect(max).toMatchObject({ status: 'active', lastError: 'upstream_unavailable', attempts: 1 });
+    expect(max.nextRunAt.toMillis()).toBeGreaterThanOrEqual(Date.now() + 890_000);
+    expect(max.jobs?.['photo-enhancement']?.cursor).toEqual(cursor);
+    expect(max.refreshToken).toBeDefined();
+  });
+
+  it('Google refuses our OAuth client on refresh (invalid_client): oauth_client_misconfigured at ERROR, tokens kept, back at the regular interval', async () => {
+    await h.connect('ned', 1);
+    await h.db.collection('users').doc('ned').update({ accessTokenExpiresAt: new Date(Date.now() - 1000) });
+    const wrongSecret = createOAuthClient(loadGoogleOAuthConfig({ ...sandboxEnv(h.sandbox, 'unused', 'unused'), GOOGLE_OAUTH_CLIENT_SECRET: 'not-the-secret' }));
+    const message = await dispatch();
+    const outcome = await runBatch(message, Date.now() + 60_000, { ...h.workerDeps({ oauth: wrongSecret }), owner: 'worker-a' });
+    expect(outcome.outcomes.find((o) => o.userId === 'ned')).toMatchObject({ status: 'failed', errorCode: 'oauth_client_misconfigured' });
+    const ned = await h.user('ned');
+    expect(ned).toMatchObject({ status: 'active', lastError: 'oauth_client_misconfigured' });
+    expect(ned.refreshToken).toBeDefined();
+    expect(ned.nextRunAt.toMillis()).toBeGreaterThan(Date.now() + 30 * 60_000);
+    expect(h.logs.some((line) => line.includes('"severity":"ERROR"') && line.includes('oauth_client_misconfigured'))).toBe(true);
   });
 
   it('a user whose worker died is picked up again once the lease expires', async () => {

@@ -3,6 +3,7 @@ import { classifyGoogleFailure } from '../../google/http-failure';
 import { keyFailureCode } from '../../tokens/key-failure';
 import { isVaultError } from '../../tokens/vault-error';
 import { RetriesExhaustedError } from '../../retry/retry';
+import { OAuthClientRejectedError } from '../../google/refresh-access-token';
 
 /** Stable codes recorded as a user's `lastError` (documented in docs/offline-work.md). */
 export type RunErrorCode =
@@ -12,6 +13,7 @@ export type RunErrorCode =
   | 'upstream_unauthorized'
   | 'upstream_forbidden'
   | 'upstream_rejected'
+  | 'oauth_client_misconfigured'
   | 'key_unavailable'
   | 'key_misconfigured'
   | 'token_unreadable'
@@ -24,7 +26,7 @@ export interface RunFailure {
 }
 
 /** Failures only an operator can fix: retrying sooner than the user's next regular run cannot help. */
-export const WAITS_FOR_OPERATOR: ReadonlySet<RunErrorCode> = new Set(['key_misconfigured']);
+export const WAITS_FOR_OPERATOR: ReadonlySet<RunErrorCode> = new Set(['key_misconfigured', 'oauth_client_misconfigured']);
 
 /** Reads what went wrong in a user's run, whatever threw it, into a stable code. */
 export function describeRunFailure(error: unknown): RunFailure {
@@ -33,9 +35,12 @@ export function describeRunFailure(error: unknown): RunFailure {
     return { code: error.code === 'decrypt_failed' ? 'token_unreadable' : keyFailureCode(error), retryAfterMs: undefined };
   }
   if (error instanceof RetriesExhaustedError) return { code: 'upstream_unavailable', retryAfterMs: error.retryAfterMs };
-  const grpcCode = (error as { code?: unknown }).code;
-  if (typeof grpcCode === 'number') return { code: 'storage_unavailable', retryAfterMs: undefined };
+  if (error instanceof OAuthClientRejectedError) return { code: 'oauth_client_misconfigured', retryAfterMs: undefined };
+  // Firestore's errors carry a numeric gRPC code; gaxios puts the HTTP status in `code` too.
+  const { code: grpcCode, response } = error as { code?: unknown; response?: unknown };
+  if (typeof grpcCode === 'number' && response === undefined) return { code: 'storage_unavailable', retryAfterMs: undefined };
   const failure = classifyGoogleFailure(error);
   if (failure.kind === 'transient') return { code: 'upstream_unavailable', retryAfterMs: failure.retryAfterMs };
+  if (response !== undefined) return { code: 'upstream_rejected', retryAfterMs: undefined };
   return { code: 'job_failed', retryAfterMs: undefined };
 }

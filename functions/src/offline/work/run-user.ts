@@ -89,7 +89,9 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {
     if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
-    return recordFailure(lease, error, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
+    // A refresh a Drive 401 asked for fails inside the job's call; the job saw it as its own failure.
+    const failure = access.refreshFailure?.error ?? error;
+    return recordFailure(lease, failure, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
   }
 }
 
@@ -132,6 +134,8 @@ async function recordFailure(
   const now = deps.now();
   // job_failed is what no code foresaw: reported with its stack frames, for Error Reporting.
   if (failure.code === 'job_failed') logger.error('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...errorReport(error) });
+  // Google refusing our OAuth client is the deployment's, for every user: the operator is told.
+  else if (failure.code === 'oauth_client_misconfigured') logger.error('Google refused the OAuth client; the user is rescheduled', { errorCode: failure.code, attempts });
   else logger.warn('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...(error instanceof Error ? { errorName: error.name } : {}) });
   const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code)
     ? nextRegularRun(now, deps.config.intervalSeconds, deps.random)

@@ -26,6 +26,7 @@ export class UserAccess {
   /** Set when a refresh answered with another set of scopes than the stored one. */
   private grantedScopes: string[] | undefined;
   private revoked = false;
+  private failedRefresh: { error: unknown } | undefined;
 
   constructor(
     private readonly lease: Lease,
@@ -48,8 +49,28 @@ export class UserAccess {
     return this.revoked;
   }
 
+  /**
+   * What the last refresh that failed for another reason than a revoked grant threw (a transient
+   * Google failure, our key, storage), whoever caught it: the run's failure is that, not what a
+   * job made of it.
+   */
+  get refreshFailure(): { error: unknown } | undefined {
+    return this.failedRefresh;
+  }
+
   /** Throws GrantRevokedError when Google says the grant is gone (and at once on every later call). */
   async refresh(): Promise<string> {
+    try {
+      const accessToken = await this.refreshOnce();
+      this.failedRefresh = undefined;
+      return accessToken;
+    } catch (error) {
+      if (!(error instanceof GrantRevokedError)) this.failedRefresh = { error };
+      throw error;
+    }
+  }
+
+  private async refreshOnce(): Promise<string> {
     const { userId, record } = this.lease;
     if (this.revoked || !record.refreshToken) throw this.markRevoked();
     const refreshToken = await this.deps.vault.open(userId, 'refreshToken', record.refreshToken);

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { LoginTicket, OAuth2Client, TokenPayload } from 'google-auth-library';
 import { AppError } from '../errors/app-error';
 import type { IdentityConfig } from '../config/google-identity-config';
-import { readHttpFailure } from './http-failure';
+import { classifyGoogleFailure } from './http-failure';
 import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
 
 /** Who Google says signed in. Keyed by `sub`: emails change hands, subjects never do. */
@@ -61,8 +61,9 @@ async function verifySignatureAndClaims(client: OAuth2Client, idToken: string, p
   try {
     const ticket = await withRetry(
       () => verifyWithParsedCerts(client, idToken, [...policy.audiences]),
-      // Only fetching the certs can fail transiently; a bad token is bad on every attempt.
-      (error) => (readHttpFailure(error).network || (readHttpFailure(error).status ?? 0) >= 500 ? { kind: 'transient' } : { kind: 'permanent' }),
+      // Only fetching the certs can fail transiently (as any Google call: network, 408, 429, 5xx, with
+      // its Retry-After); a bad token is not an HTTP failure, and bad on every attempt.
+      classifyGoogleFailure,
       policy.retry,
       policy.retryDeps,
     );
@@ -73,7 +74,7 @@ async function verifySignatureAndClaims(client: OAuth2Client, idToken: string, p
     if (error instanceof AppError) throw error;
     if (error instanceof RetriesExhaustedError) {
       throw new AppError('upstream_unavailable', "Google's signing keys could not be fetched. Try again shortly.", {
-        retryAfterSeconds: 5,
+        retryAfterSeconds: Math.ceil((error.retryAfterMs ?? 5_000) / 1000),
         cause: error.lastError,
       });
     }

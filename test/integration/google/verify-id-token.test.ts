@@ -126,6 +126,38 @@ describe('verifyGoogleIdToken against the sandbox certs', () => {
     expect(error.message).not.toContain('not.a.jwt');
   });
 
+  it.each([
+    [429, '7', 7, 1],
+    [408, undefined, 5, 2],
+    [503, '1', 1, 2],
+  ])('certs answered %i (Retry-After %s): upstream_unavailable after Retry-After %i s, %i fetch(es), not a bad token', async (status, retryAfter, seconds, attempts) => {
+    let fetches = 0;
+    const certs = createServer((_req, res) => {
+      fetches += 1;
+      res.writeHead(status, { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) });
+      res.end('{"error":"busy"}');
+    });
+    await new Promise<void>((resolve) => certs.listen(0, '127.0.0.1', resolve));
+    try {
+      const { idToken } = await sandbox.admin.mintIdToken();
+      const busy = createOAuthClient(
+        loadGoogleOAuthConfig({
+          GOOGLE_OAUTH_CLIENT_ID: TEST_CLIENT.clientId,
+          GOOGLE_OAUTH_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+          GOOGLE_OAUTH_CERTS_URL: `http://127.0.0.1:${(certs.address() as AddressInfo).port}/oauth2/v1/certs`,
+        }),
+      );
+      // A Retry-After longer than the retry policy allows is passed on at once instead of waited out.
+      const error = (await verifyGoogleIdToken(busy, idToken, { ...policy, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2_000 } }).catch((e: unknown) => e)) as AppError;
+      expect(error.code).toBe('upstream_unavailable');
+      expect(error.retryAfterSeconds).toBe(seconds);
+      expect(fetches).toBe(attempts);
+    } finally {
+      certs.closeAllConnections();
+      await new Promise<void>((resolve) => certs.close(() => resolve()));
+    }
+  });
+
   it('reports certs it cannot fetch as upstream_unavailable, not as a bad token', async () => {
     const { idToken } = await sandbox.admin.mintIdToken();
     const unreachable = createOAuthClient(

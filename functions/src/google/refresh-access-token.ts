@@ -20,19 +20,6 @@ export class GrantRevokedError extends Error {
 }
 
 /**
- * Google refused our OAuth client for a refresh (`invalid_client`, `unauthorized_client`): the
- * deployment's client ID or secret is wrong, for every user alike. Never retried; an operator's to fix.
- */
-export class OAuthClientRejectedError extends Error {
-  constructor(readonly reason: string) {
-    super(`Google refused the OAuth client (${reason})`);
-    this.name = 'OAuthClientRejectedError';
-  }
-}
-
-const CLIENT_PROBLEMS = new Set(['invalid_client', 'unauthorized_client']);
-
-/**
  * The library's public refresh paths (`refreshAccessToken`, `getAccessToken`, the `tokens`
  * event) copy the old refresh token over a rotated one, which is how other projects lose users'
  * grants. Its protected `refreshToken` returns Google's answer as is, so we call that.
@@ -57,9 +44,7 @@ export async function refreshAccessToken(
       scopes: parseScopeString(tokens.scope),
     };
   } catch (error) {
-    const reason = readHttpFailure(error).reason;
-    if (reason === 'invalid_grant') throw new GrantRevokedError();
-    if (reason !== undefined && CLIENT_PROBLEMS.has(reason)) throw new OAuthClientRejectedError(reason);
+    if (readHttpFailure(error).reason === 'invalid_grant') throw new GrantRevokedError();
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error';
 import { GrantRevokedError } from '../google/refresh-access-token';
+import { AccessRefreshError } from '../google/user-auth-client';
 import { isPhotosCallError } from '../google-photos/photos-http';
 import type { Logger } from '../logging/logger';
 import { signInAgain } from '../users/request-access';
@@ -14,14 +15,14 @@ export const PHOTOS_RETRY_AFTER_SECONDS = 5;
  * - a revoked grant, or a token refused even after a refresh: 409 `reauth_required`;
  * - FAILED_PRECONDITION (the account has no Google Photos): 409 `no_photos_account`;
  * - any other refusal (e.g. the Picker API not enabled for the project): 500 `internal`, at ERROR;
- * - an AppError (the token key, Google's token endpoint) as it is; anything else unchanged (a bug).
+ * - an AppError (the token key, Google's token endpoint, storage) as it is, also when it failed the
+ *   refresh a refused token asked for; anything else unchanged (a bug).
  */
 export function photosFailure(error: unknown, logger: Logger): unknown {
+  if (error instanceof AccessRefreshError) return photosFailure(error.cause, logger);
   if (error instanceof AppError) return error;
   if (error instanceof GrantRevokedError) return signInAgain();
   if (isPhotosCallError(error)) {
-    // A refresh that failed while retrying a refused token: its own error says what happened.
-    if (error.cause instanceof AppError) return error.cause;
     const { failure } = error;
     if (failure.transient) {
       const wait = failure.retryAfterMs === undefined ? PHOTOS_RETRY_AFTER_SECONDS : Math.ceil(failure.retryAfterMs / 1000);

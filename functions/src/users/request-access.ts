@@ -9,6 +9,7 @@ import type { TokenVault } from '../tokens/vault';
 import { openCachedAccessToken } from './cached-access-token';
 import { refreshTokenIds } from './refresh-token-ids';
 import type { UserRecord } from './user-record';
+import { storageFailure } from './storage-failure';
 
 export interface RequestAccessDeps {
   db: Firestore;
@@ -35,6 +36,7 @@ export interface RequestAccess {
  *   The user must sign in again; nothing is written (the worker records `reauth_required`).
  * - AppError `key_unavailable` / `key_misconfigured`: the token key.
  * - AppError `upstream_unavailable` (503, Retry-After) or `oauth_client_misconfigured`: Google's token endpoint.
+ * - AppError `storage_unavailable`: storing a refresh token Google rotated.
  *
  * The access token is never written back: a request is short, and the worker keeps the cache. A
  * refresh token Google rotated is stored at once (losing it would lose the user), sealed, and only
@@ -60,11 +62,15 @@ export function requestAccess(userId: string, record: UserRecord, deps: RequestA
         throw keyFailure(error);
       });
       const ref = deps.db.collection(deps.collection).doc(userId);
-      await deps.db.runTransaction(async (tx) => {
-        const current = (await tx.get(ref)).data() as UserRecord | undefined;
-        if (current?.refreshToken?.ciphertext !== previous.ciphertext) return;
-        tx.update(ref, { refreshToken: sealed, refreshTokenIds: refreshTokenIds(tokens.rotatedRefreshToken!) });
-      });
+      await deps.db
+        .runTransaction(async (tx) => {
+          const current = (await tx.get(ref)).data() as UserRecord | undefined;
+          if (current?.refreshToken?.ciphertext !== previous.ciphertext) return;
+          tx.update(ref, { refreshToken: sealed, refreshTokenIds: refreshTokenIds(tokens.rotatedRefreshToken!) });
+        })
+        .catch((error: unknown) => {
+          throw storageFailure(error);
+        });
       sealedRefresh = sealed;
     }
     return tokens.accessToken;

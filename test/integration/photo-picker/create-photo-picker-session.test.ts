@@ -202,6 +202,18 @@ describe('createPhotoPickerSession contract', () => {
       expect((await kit.user(sub))?.nextRunAt.toMillis()).toBe(before?.nextRunAt.toMillis());
     });
 
+    it('Google refuses the cached access token and the refresh it asks for meets 503s: 503 upstream_unavailable with its Retry-After, nothing stored', async () => {
+      await kit.connect('twice-unlucky', PHOTOS_USER_SCOPES);
+      const before = await kit.user('twice-unlucky');
+      kit.sandbox.admin.expireAccessTokens('twice-unlucky');
+      kit.sandbox.admin.setFaults({ tokenEndpoint: { failNext: { count: 20, status: 503, retryAfterSeconds: 30 } } });
+      const result = await create('twice-unlucky');
+      expectError(result, 503, 'upstream_unavailable');
+      expect(result.headers.get('retry-after')).toBe('30');
+      expect(await sessions('twice-unlucky')).toEqual([]);
+      expect(await kit.user('twice-unlucky')).toEqual(before);
+    });
+
     it('503 upstream_unavailable with Retry-After; the create is not repeated and nothing is stored', async () => {
       await kit.connect('unlucky', PHOTOS_USER_SCOPES);
       const before = await kit.user('unlucky');

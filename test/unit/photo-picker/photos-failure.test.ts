@@ -2,6 +2,7 @@ import { AppError } from '../../../functions/src/errors/app-error';
 import { httpStatusFor } from '../../../functions/src/errors/http-status';
 import { classifyApiFailure } from '../../../functions/src/google/api-failure';
 import { GrantRevokedError } from '../../../functions/src/google/refresh-access-token';
+import { AccessRefreshError } from '../../../functions/src/google/user-auth-client';
 import { PhotosCallError } from '../../../functions/src/google-photos/photos-http';
 import { createLogger } from '../../../functions/src/logging/logger';
 import { photosFailure } from '../../../functions/src/photo-picker/photos-failure';
@@ -47,7 +48,7 @@ describe('photosFailure: a Picker API failure as the app sees it', () => {
     const keyDown = new AppError('key_unavailable', 'The token key is not available.', { retryAfterSeconds: 5 });
     expect(mapped(keyDown)).toBe(keyDown);
     const refreshDown = new AppError('upstream_unavailable', 'Google is not answering right now.', { retryAfterSeconds: 5 });
-    expect(mapped(new PhotosCallError('sessions.create', classifyApiFailure(refreshDown), refreshDown))).toBe(refreshDown);
+    expect(mapped(new AccessRefreshError(refreshDown))).toBe(refreshDown);
   });
 
   it('logs a refusal it cannot explain at ERROR by its codes, never with Google\'s message', () => {

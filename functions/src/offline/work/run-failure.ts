@@ -1,9 +1,8 @@
 import { isOfflineJobError } from '../../jobs/offline-job-error';
-import { classifyGoogleFailure } from '../../google/http-failure';
+import { classifyGoogleFailure, readHttpFailure } from '../../google/http-failure';
 import { keyFailureCode } from '../../tokens/key-failure';
 import { isVaultError } from '../../tokens/vault-error';
 import { RetriesExhaustedError } from '../../retry/retry';
-import { OAuthClientRejectedError } from '../../google/refresh-access-token';
 
 /** Stable codes recorded as a user's `lastError` (documented in docs/offline-work.md). */
 export type RunErrorCode =
@@ -28,6 +27,8 @@ export interface RunFailure {
 /** Failures only an operator can fix: retrying sooner than the user's next regular run cannot help. */
 export const WAITS_FOR_OPERATOR: ReadonlySet<RunErrorCode> = new Set(['key_misconfigured', 'oauth_client_misconfigured']);
 
+const CLIENT_PROBLEMS = new Set(['invalid_client', 'unauthorized_client']);
+
 /** Reads what went wrong in a user's run, whatever threw it, into a stable code. */
 export function describeRunFailure(error: unknown): RunFailure {
   if (isOfflineJobError(error)) return { code: error.code, retryAfterMs: error.retryAfterMs };
@@ -35,7 +36,8 @@ export function describeRunFailure(error: unknown): RunFailure {
     return { code: error.code === 'decrypt_failed' ? 'token_unreadable' : keyFailureCode(error), retryAfterMs: undefined };
   }
   if (error instanceof RetriesExhaustedError) return { code: 'upstream_unavailable', retryAfterMs: error.retryAfterMs };
-  if (error instanceof OAuthClientRejectedError) return { code: 'oauth_client_misconfigured', retryAfterMs: undefined };
+  // Google refusing our OAuth client (a wrong client ID or secret), for every user alike.
+  if (CLIENT_PROBLEMS.has(readHttpFailure(error).reason ?? '')) return { code: 'oauth_client_misconfigured', retryAfterMs: undefined };
   // Firestore's errors carry a numeric gRPC code; gaxios puts the HTTP status in `code` too.
   const { code: grpcCode, response } = error as { code?: unknown; response?: unknown };
   if (typeof grpcCode === 'number' && response === undefined) return { code: 'storage_unavailable', retryAfterMs: undefined };

@@ -30,10 +30,14 @@ describe('HTTP functions read their bodies themselves, bounded and never inflate
     body: string;
   }
 
-  /** One POST to the function; `body` as chunks is sent chunked, without a Content-Length. */
+  /**
+   * One POST to the function, on a connection of its own; `body` as chunks is sent chunked, without
+   * a Content-Length. (Node's global agent keeps connections alive for as long as the server does, 5 s:
+   * a request reusing one just as the server closes it fails with "socket hang up".)
+   */
   function post(url: string, headers: Record<string, string>, body: Buffer | Buffer[]): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers }, (res) => {
+      const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));

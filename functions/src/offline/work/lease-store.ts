@@ -23,6 +23,10 @@ export type LeaseOutcome = { kind: 'leased'; lease: Lease } | { kind: 'skipped';
  */
 export type RunChange = (current: UserRecord) => UserChange | undefined;
 
+/** Reads and conditional writes a take tries before skipping a user someone keeps writing. */
+const TAKE_ATTEMPTS = 3;
+const LOST_RACE = Symbol('lost race');
+
 export interface TakeLeaseInput {
   userId: string;
   dispatchId: string;
@@ -44,8 +48,20 @@ export class LeaseStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Claims the user for this run if the message is the current dispatch and nobody holds the user. */
+  /**
+   * Claims the user for this run if the message is the current dispatch and nobody holds the user.
+   * A write in between that leaves both so (a key rotation's rewrap, the shard backfill, a sign-in)
+   * is not a reason to skip: the user's `nextRunAt` still holds the dispatcher's claim, so a skip
+   * would delay them by the claim's whole lease. The take reads again and retries, at most
+   * TAKE_ATTEMPTS times; only then, or when the write in between did change who runs, it skips.
+   */
   async take(input: TakeLeaseInput): Promise<LeaseOutcome> {
+    let outcome: LeaseOutcome | typeof LOST_RACE = LOST_RACE;
+    for (let attempt = 0; attempt < TAKE_ATTEMPTS && outcome === LOST_RACE; attempt += 1) outcome = await this.tryTake(input);
+    return outcome === LOST_RACE ? { kind: 'skipped', reason: 'lost_race' } : outcome;
+  }
+
+  private async tryTake(input: TakeLeaseInput): Promise<LeaseOutcome | typeof LOST_RACE> {
     const ref = this.db.collection(this.collection).doc(input.userId);
     const snapshot = await ref.get();
     const record = snapshot.data() as UserRecord | undefined;
@@ -62,7 +78,7 @@ export class LeaseStore {
       );
       return { kind: 'leased', lease: { userId: input.userId, owner: input.owner, record, lastWriteTime: result.writeTime, leasedUntil: expiresAt } };
     } catch (error) {
-      if (isPreconditionFailure(error)) return { kind: 'skipped', reason: 'lost_race' };
+      if (isPreconditionFailure(error)) return LOST_RACE;
       throw error;
     }
   }

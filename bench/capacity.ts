@@ -6,7 +6,7 @@
  * to request, never as a failure. See docs/capacity.md.
  */
 import { parseCapacityArgs, USAGE, UsageError } from './capacity/args';
-import { functionSizes } from './capacity/deploy-settings';
+import { functionSizes, shardRunBounds } from './capacity/deploy-settings';
 import { COMMITTED_FIGURES, LATEST_RESULTS, loadFigures } from './capacity/figures';
 import { layoutFromFile } from './capacity/firestore-indexes';
 import { loadLimits } from './capacity/limits';
@@ -22,6 +22,7 @@ function main(): number {
     figures,
     limits,
     sizes: functionSizes(),
+    shardRun: shardRunBounds(),
     deployedLayout: layoutFromFile(args.indexesFile),
     options: args,
   };

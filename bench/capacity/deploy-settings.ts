@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/lib/stack-layout';
+import { dispatchShape } from '../../functions/src/config/offline-config';
 
 /**
  * A function's size as infra/deploy.sh deploys it, read from the rows of
@@ -46,6 +47,23 @@ export function functionSize(sizes: ReadonlyMap<string, FunctionSize>, name: str
   const size = sizes.get(name);
   if (!size) throw new Error(`infra/lib/functions-table.sh has no row for ${name}`);
   return size;
+}
+
+/**
+ * What bounds one shard run of dispatchOfflineWork as deployed: the ack deadline deploy.sh gives
+ * the dispatch topic's push subscription (FAN_OUT_ACK_DEADLINE_SECONDS in
+ * infra/lib/functions-table.sh) and DISPATCH_BUDGET_SECONDS' default, after which a run starts no
+ * new page and leaves the rest to the next tick (deploy refuses a budget at or above the deadline).
+ */
+export interface ShardRunBounds {
+  ackDeadlineSeconds: number;
+  budgetSeconds: number;
+}
+
+export function shardRunBounds(file = FUNCTIONS_TABLE_FILE): ShardRunBounds {
+  const ack = /^readonly FAN_OUT_ACK_DEADLINE_SECONDS=(\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1];
+  if (ack === undefined) throw new Error(`${file}: no FAN_OUT_ACK_DEADLINE_SECONDS`);
+  return { ackDeadlineSeconds: Number(ack), budgetSeconds: dispatchShape.DISPATCH_BUDGET_SECONDS.parse(undefined) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { MODEL } from './assumptions';
 import { against, failsModel, headroom, requirement, type ResourceCheck } from './checks';
 import { type CostLine, type MonthlyUsage, monthlyCosts } from './costs';
-import { type FunctionSize, functionSize } from './deploy-settings';
+import { type FunctionSize, functionSize, type ShardRunBounds } from './deploy-settings';
 import { type LoadedFigures, WRITE_KINDS, type WriteKind } from './figures';
 import {
   type IndexLayout,
@@ -35,6 +35,8 @@ export interface ModelInput {
   limits: PlatformLimits;
   /** Function sizes as deployed (infra/lib/functions-table.sh). */
   sizes: ReadonlyMap<string, FunctionSize>;
+  /** The dispatch subscription's ack deadline and the shard run's budget as deployed. */
+  shardRun: ShardRunBounds;
   /** Index layout as deployed (infra/firestore.indexes.json). */
   deployedLayout: IndexLayout;
   options: ModelOptions;
@@ -104,7 +106,7 @@ export function capacityModel(input: ModelInput): CapacityReport {
     hottest: hotRanges(effects[key], dispatch.rates, dispatch.shards)[0],
   });
   const reports = { recommended: layoutReport('recommended'), deployed: layoutReport('deployed'), none: layoutReport('none') };
-  const checks = resourceChecks({ limits, load, run, worker, dispatch, workerSize, dispatcherSize, figures: input.figures, layout: reports.recommended });
+  const checks = resourceChecks({ limits, load, run, worker, dispatch, workerSize, dispatcherSize, shardRun: input.shardRun, figures: input.figures, layout: reports.recommended });
   const deployedIndexCheck = sequentialCheck(limits, reports.deployed);
   const usage = monthlyUsage({
     limits,
@@ -114,6 +116,7 @@ export function capacityModel(input: ModelInput): CapacityReport {
     dispatch,
     workerSize,
     dispatcherSize,
+    shardRun: input.shardRun,
     figures: input.figures,
     layout: reports.recommended,
     scale,
@@ -158,6 +161,7 @@ interface Context {
   dispatch: DispatchSizing;
   workerSize: FunctionSize;
   dispatcherSize: FunctionSize;
+  shardRun: ShardRunBounds;
   figures: LoadedFigures;
   layout: LayoutReport;
 }
@@ -179,7 +183,7 @@ function finishingMarginSeconds(timeoutSeconds: number): number {
 }
 
 function resourceChecks(c: Context): ResourceCheck[] {
-  const { limits, load, run, worker, dispatch, workerSize, dispatcherSize } = c;
+  const { limits, load, run, worker, dispatch, workerSize, dispatcherSize, shardRun } = c;
   const figures = c.figures.figures;
   const messageBytes = figures.workMessage.bytes + MODEL.messageOverheadBytes;
   const peakOps = firestorePeakOps(dispatch);
@@ -215,8 +219,8 @@ function resourceChecks(c: Context): ResourceCheck[] {
     requirement('Cloud Run functions', 'claims the shards make per second vs users falling due', load.runsPerSecond, dispatch.claimCapacityPerSecond, 'users/s', `${dispatch.shards} shards x DISPATCH_SHARD_RATE ${dispatch.shardRate}`),
     against(limits, 'pubsubPushDeadline', 'Cloud Run functions', 'one shard run of dispatchOfflineWork (a push delivery)', dispatch.shardRunSeconds, {
       unit: 's',
-      limit: Math.min(limits.limits.pubsubPushDeadline.value, dispatcherSize.timeoutSeconds),
-      note: `the push deadline (600 s) or the dispatcher's timeout (${dispatcherSize.timeoutSeconds} s), whichever is shorter`,
+      limit: Math.min(limits.limits.pubsubPushDeadline.value, shardRun.ackDeadlineSeconds, shardRun.budgetSeconds, dispatcherSize.timeoutSeconds),
+      note: `DISPATCH_BUDGET_SECONDS (${shardRun.budgetSeconds} s; a longer run is cut there and left to the next tick), inside the deployed ack deadline (${shardRun.ackDeadlineSeconds} s of the push's ${limits.limits.pubsubPushDeadline.value}) and the dispatcher's timeout (${dispatcherSize.timeoutSeconds} s)`,
     }),
     against(limits, 'schedulerAttemptDeadline', 'Cloud Scheduler', 'a tick without DISPATCH_TOPIC (every shard in the tick)', dispatch.shardRunSeconds, {
       unit: 's',

@@ -1,5 +1,5 @@
 import { parseCapacityArgs, UsageError } from '../../../bench/capacity/args';
-import { functionSizes } from '../../../bench/capacity/deploy-settings';
+import { functionSizes, shardRunBounds } from '../../../bench/capacity/deploy-settings';
 import { loadLimits } from '../../../bench/capacity/limits';
 
 describe('parseCapacityArgs', () => {
@@ -28,6 +28,14 @@ describe('the deploy the model reads', () => {
     expect(sizes.get('runOfflineWork')).toMatchObject({ memoryGiB: 1, vcpu: 1, timeoutSeconds: 540, maxInstancesSetting: 'WORKER_MAX_INSTANCES' });
     expect(sizes.get('dispatchOfflineWork')).toMatchObject({ maxInstancesSetting: 'DISPATCHER_MAX_INSTANCES' });
     expect(sizes.get('exchangeAuthCode')).toMatchObject({ memoryGiB: 0.5, maxInstancesSetting: undefined });
+  });
+
+  it("bounds a shard run by the dispatch subscription's ack deadline as deploy.sh sets it and DISPATCH_BUDGET_SECONDS' default", () => {
+    const { ackDeadlineSeconds, budgetSeconds } = shardRunBounds();
+    expect(budgetSeconds).toBe(50);
+    expect(ackDeadlineSeconds).toBeGreaterThan(budgetSeconds);
+    expect(ackDeadlineSeconds).toBeLessThanOrEqual(600);
+    expect(() => shardRunBounds(__filename)).toThrow(/no FAN_OUT_ACK_DEADLINE_SECONDS/);
   });
 
   it('cites every limit and price it checks against, with a quote and the date read', () => {

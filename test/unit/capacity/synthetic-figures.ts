@@ -73,6 +73,7 @@ export function syntheticInput(users: number, options: Partial<ModelInput['optio
       ['dispatchOfflineWork', size('dispatchOfflineWork', 0.25, 8, 300)],
       ['exchangeAuthCode', size('exchangeAuthCode', 0.5, 40, 60)],
     ]),
+    shardRun: { ackDeadlineSeconds: 120, budgetSeconds: 50 },
     deployedLayout: layoutFromFile(),
     options: { shards: undefined, shardRate: undefined, photoShare: 1, googleLatencyMs: undefined, workerConcurrency: undefined, ...options },
   };

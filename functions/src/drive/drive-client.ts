@@ -15,6 +15,8 @@ export type DriveClientOptions = DriveCredentials & {
   /** Per attempt. */
   timeoutMs: number;
   retry?: Partial<DriveRetryPolicy>;
+  /** Aborts every call still in flight, retries included (the worker's hard stop). */
+  signal?: AbortSignal;
 };
 
 const DEFAULT_RETRY: DriveRetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxRetryDelayMs: 10_000 };
@@ -30,6 +32,7 @@ export function createDriveClient(options: DriveClientOptions): drive_v3.Drive {
     // import on first use, an extra dependency on the cold path that CommonJS test runners cannot load.
     fetchImplementation: googleFetch,
     retryConfig: gaxiosRetryConfig({ ...DEFAULT_RETRY, ...options.retry }),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

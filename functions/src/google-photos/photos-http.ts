@@ -51,6 +51,8 @@ export interface PhotosHttpOptions {
   auth: OAuth2Client;
   timeoutMs: number;
   retry: DriveRetryPolicy;
+  /** Aborts every call still in flight, retries included (the worker's hard stop). */
+  signal?: AbortSignal;
 }
 
 export function createPhotosHttp(options: PhotosHttpOptions): PhotosHttp {
@@ -68,6 +70,7 @@ export function createPhotosHttp(options: PhotosHttpOptions): PhotosHttp {
             retry: true,
             // GET and DELETE are retried anyway; `repeatable` only lets a POST be.
             retryConfig: gaxiosRetryConfig(options.retry, Math.random, request.repeatable === true),
+            ...(options.signal ? { signal: options.signal } : {}),
             ...extra,
           })
         ).data,

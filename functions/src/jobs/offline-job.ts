@@ -29,6 +29,13 @@ export interface OfflineJobContext {
   logger: Logger;
   /** Epoch ms. Start no new work after it; return a cursor that resumes where it stopped. */
   deadline: number;
+  /**
+   * Aborted at the invocation's hard stop, some seconds after `deadline`, so that work still in
+   * flight then (a large download, an upload) cannot outlast the function's timeout. `drive` has
+   * it already; pass it to Google calls the job makes itself (`createPhotosHttp({ signal })`).
+   * The worker records such a run as stopped at its deadline, with the job's `resumeCursor`.
+   */
+  signal: AbortSignal;
   now: () => number;
 }
 

@@ -130,7 +130,7 @@ export async function runJob(job: OfflineJob, user: SandboxUser, options: RunOpt
   const now = (): number => (options.stopAfterPhotos !== undefined && handled >= options.stopAfterPhotos ? deadline : Date.now());
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: user.accessToken });
-  const result = await job.run({ user: { id: user.id }, drive: options.drive ?? user.drive(), auth, cursor: options.cursor, logger, deadline, now });
+  const result = await job.run({ user: { id: user.id }, drive: options.drive ?? user.drive(), auth, cursor: options.cursor, logger, deadline, signal: new AbortController().signal, now });
   return { result, logs };
 }
 

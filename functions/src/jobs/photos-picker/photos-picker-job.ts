@@ -44,7 +44,7 @@ export function createPhotosPickerJob(deps: PhotosPickerJobDeps): OfflineJob {
       const sessions = await openPhotoSessions(deps.db, deps.usersCollection, context.user.id);
       const summary = { photosAdded: 0, photosSkipped: 0, photosFailed: 0, photoSessionsDone: 0, photoSessionsExpired: 0 };
       if (sessions.length === 0) return { cursor: {}, summary, done: true };
-      const http = createPhotosHttp({ auth: context.auth, timeoutMs: deps.photos.timeoutMs, retry });
+      const http = createPhotosHttp({ auth: context.auth, timeoutMs: deps.photos.timeoutMs, retry, signal: context.signal });
       const userRef = deps.db.collection(deps.usersCollection).doc(context.user.id);
       const logger = context.logger.child({ job: PHOTOS_PICKER_JOB, userId: context.user.id });
       const sessionDeps = {

@@ -27,6 +27,8 @@ export interface RunUserDeps {
   drive: DriveConfig;
   /** Identifies this worker invocation in leases. */
   owner: string;
+  /** This invocation's hard stop: aborts the Google calls its runs still have in flight (worker-handler.ts). */
+  stop?: AbortSignal;
   now: () => Date;
   random: () => number;
   logger: Logger;
@@ -53,18 +55,20 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
   try {
     const token = await access.current();
     const auth = new UserAuthClient(token, () => access.refresh(), deps.drive.timeoutMs);
+    const signal = deps.stop ?? new AbortController().signal;
     const drive = createDriveClient({
       authClient: auth,
       rootUrl: deps.drive.rootUrl,
       timeoutMs: deps.drive.timeoutMs,
       retry: { maxRetries: deps.drive.maxRetries, maxRetryDelayMs: deps.drive.maxRetryDelayMs },
+      signal,
     });
     let pending = false;
     let runAgainInSeconds: number | undefined;
     const summary: Record<string, number> = {};
     for (const job of jobsFor(lease, deps.jobs)) {
       const result = await job
-        .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, auth, cursor: savedCursor(lease, job), logger, deadline, now: () => deps.now().getTime() })
+        .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, auth, cursor: savedCursor(lease, job), logger, deadline, signal, now: () => deps.now().getTime() })
         .catch((error: unknown) => {
           if (isOfflineJobError(error) && error.resumeCursor) progress[`jobs.${job.name}.cursor`] = error.resumeCursor;
           throw error;
@@ -89,6 +93,8 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {
     if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
+    // The hard stop cut a call in flight: the run stopped at its deadline, whatever the job made of the abort.
+    if (deps.stop?.aborted) return recordStopped(lease, error, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
     // A refresh a Drive 401 asked for fails inside the job's call; the job saw it as its own failure.
     const failure = access.refreshFailure?.error ?? error;
     return recordFailure(lease, failure, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
@@ -122,13 +128,33 @@ async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logge
   return { userId: lease.userId, status: 'reauth_required' };
 }
 
-async function recordFailure(
-  lease: Lease,
-  error: unknown,
-  { keep, change }: { keep: Record<string, unknown>; change: RunChange | undefined },
-  deps: RunUserDeps,
-  logger: Logger,
-): Promise<UserRunOutcome> {
+/** What an ended run keeps whatever its end: refreshed-token writes, job progress, a scopes change. */
+interface RunKept {
+  keep: Record<string, unknown>;
+  change: RunChange | undefined;
+}
+
+/**
+ * A run the invocation's hard stop cut: recorded like one stopped at its deadline with work pending
+ * (the jobs' resume cursors kept, due again in a minute), not as a failure of the user's. What was
+ * in flight is done again next run; the jobs make nothing twice (enhance-one.ts, session-run.ts).
+ */
+async function recordStopped(lease: Lease, error: unknown, { keep, change }: RunKept, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
+  const summary = isOfflineJobError(error) ? error.summary : {};
+  const now = deps.now();
+  logger.warn('Run cut at the invocation\'s hard stop; the work in flight is done again next run', { stopped: true, ...(error instanceof Error ? { errorName: error.name } : {}) });
+  await deps.leases.finish(lease, {
+    ...keep,
+    lastRunAt: Timestamp.fromDate(now),
+    lastSummary: summary,
+    lastError: FieldValue.delete(),
+    attempts: FieldValue.delete(),
+    nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, false, deps.random)),
+  }, change);
+  return { userId: lease.userId, status: 'done', pending: true, summary };
+}
+
+async function recordFailure(lease: Lease, error: unknown, { keep, change }: RunKept, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
   const failure = describeRunFailure(error);
   const attempts = (lease.record.attempts ?? 0) + 1;
   const now = deps.now();

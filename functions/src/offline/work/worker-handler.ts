@@ -21,6 +21,23 @@ export function finishingMarginSeconds(timeoutSeconds: number): number {
 }
 
 /**
+ * The invocation's hard stop, half the finishing margin before the timeout: runs stop starting work at
+ * the deadline, but a Google call already in flight (a slow download, a retry's backoff) can outlast
+ * it; the stop aborts those calls so that every lease is still recorded and released in time.
+ */
+function hardStop(timeoutSeconds: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const afterMs = (timeoutSeconds - finishingMarginSeconds(timeoutSeconds) / 2) * 1000;
+  const timer = setTimeout(() => {
+    const reason = new Error(`The invocation's hard stop, ${afterMs} ms in`);
+    reason.name = 'HardStop';
+    controller.abort(reason);
+  }, afterMs);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/**
  * `runOfflineWork`: a Pub/Sub CloudEvent (from Eventarc, or the emulator's push converted by
  * functions-framework). A malformed message is logged and acknowledged: redelivering it could
  * never succeed. Everything else is handled per user inside the batch. Every line carries the
@@ -45,7 +62,8 @@ export function createWorkerHandler(deps: Omit<RunUserDeps, 'owner'>, logger: Lo
       }
       const deadline = started + (deps.config.timeoutSeconds - finishingMarginSeconds(deps.config.timeoutSeconds)) * 1000;
       const owner = `${event.id}:${started}`;
-      const result = await runBatch(message, deadline, { ...deps, owner }, lanes);
+      const stop = hardStop(deps.config.timeoutSeconds);
+      const result = await runBatch(message, deadline, { ...deps, owner, stop: stop.signal }, lanes).finally(stop.clear);
       logger.info('Offline work batch finished', { eventId: event.id, ...workerSummary(result.outcomes, deps.now().getTime() - started) });
     });
   };

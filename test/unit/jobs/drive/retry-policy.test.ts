@@ -34,6 +34,13 @@ describe('Drive retry policy', () => {
     expect(shouldRetryDriveCall(failed('GET', 404), policy)).toBe(false);
   });
 
+  it("does not retry a call its caller aborted (the worker's hard stop), but retries its own per-attempt timeout", () => {
+    const network = (code: string) => Object.assign(new Error('no answer'), { code, config: { method: 'GET', retryConfig: { currentRetryAttempt: 0 } } });
+    expect(shouldRetryDriveCall(network('AbortError'), policy)).toBe(false);
+    expect(shouldRetryDriveCall(network('TimeoutError'), policy)).toBe(true);
+    expect(shouldRetryDriveCall(network('ECONNRESET'), policy)).toBe(true);
+  });
+
   it('stops after maxRetries', () => {
     expect(shouldRetryDriveCall(failed('GET', 500, { attempt: 2 }), policy)).toBe(true);
     expect(shouldRetryDriveCall(failed('GET', 500, { attempt: 3 }), policy)).toBe(false);

@@ -1,0 +1,55 @@
+import type { CloudEvent } from '@google-cloud/functions-framework';
+import { createWorkerHandler } from '../../../functions/src/offline/work/worker-handler';
+import { claimEveryDueUser } from '../../support/dispatch';
+import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+
+type Line = Record<string, unknown>;
+
+// An 8-second function timeout: the finishing margin is 2 s, so runs stop starting work at 6 s and
+// the hard stop aborts what is still in flight at 7 s, a second before the platform would kill us.
+const TIMEOUT_SECONDS = 8;
+
+describe('the worker hard stop: a Google call in flight past the deadline is cut before the timeout', () => {
+  let h: OfflineHarness;
+  beforeAll(async () => {
+    h = await startOfflineHarness('worker-hard-stop', { WORKER_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS), LEASE_SECONDS: '60' });
+  });
+  afterAll(() => h.close());
+
+  const event = (data: unknown, messageId: string) =>
+    ({ id: `event-${messageId}`, data: { message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId } } }) as unknown as CloudEvent<never>;
+
+  it('records the run as stopped with work pending, releases the lease, and returns inside the timeout', async () => {
+    await h.connect('stop-slow', 1);
+    await h.connect('stop-quick', 1);
+    // Every Drive call of this user's takes 20 s: far past the deadline and the timeout.
+    h.sandbox.drive.setUserFaults('stop-slow', { latencyMs: 20_000 });
+    const users = await claimEveryDueUser(h.db);
+    expect(users.map((u) => u.userId).sort()).toEqual(['stop-quick', 'stop-slow']);
+    const before = h.logs.length;
+
+    const started = Date.now();
+    await createWorkerHandler(h.workerDeps(), h.workerDeps().logger)(event({ v: 1, users }, 'msg-stop'));
+    const elapsedMs = Date.now() - started;
+
+    expect(elapsedMs).toBeLessThan(TIMEOUT_SECONDS * 1000);
+    expect(elapsedMs).toBeGreaterThanOrEqual((TIMEOUT_SECONDS - 1) * 1000 - 100);
+    const slow = await h.user('stop-slow');
+    expect(slow.lastError).toBeUndefined();
+    expect(slow.attempts).toBeUndefined();
+    expect(slow.lease).toBeUndefined();
+    expect(slow.dispatch).toBeUndefined();
+    expect(slow.status).toBe('active');
+    const dueInMs = slow.nextRunAt.toMillis() - Date.now();
+    expect(dueInMs).toBeGreaterThan(50_000);
+    expect(dueInMs).toBeLessThanOrEqual(60_000);
+    // The user beside it was not held up by the stop.
+    const quick = await h.user('stop-quick');
+    expect(quick.lastError).toBeUndefined();
+    expect(quick.lastSummary).toMatchObject({ enhanced: 1 });
+
+    const logged = h.logs.slice(before).map((line) => JSON.parse(line) as Line);
+    expect(logged.filter((line) => line.stopped === true)).toEqual([expect.objectContaining({ userId: 'stop-slow', severity: 'WARNING' })]);
+    expect(logged.find((line) => line.summary === 'worker')).toMatchObject({ users: 2, done: 2, failed: 0 });
+  }, 30_000);
+});

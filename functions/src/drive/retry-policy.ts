@@ -9,9 +9,8 @@ import { classifyApiFailure } from '../google/api-failure';
  *   DELETE and PATCH whose body can be sent again. PATCH is in because Drive metadata updates
  *   set fixed values (sending the same appProperties twice changes nothing).
  * - Never retried: POST. A create that timed out may have succeeded; only the caller can look
- *   before creating again (the photo job does, by `derivedFrom`). Nor a call its caller's signal
- *   aborted (the worker's hard stop): gaxios marks it `AbortError`; its own per-attempt timeout,
- *   `TimeoutError`, is a transient failure like any other.
+ *   before creating again (the photo job does, by `derivedFrom`). Nor a call its caller aborted
+ *   (the worker's hard stop), which no failure class counts as transient (http-failure.ts).
  * - The wait is the larger of Retry-After and capped exponential backoff with jitter. When Drive
  *   asks for more than `maxRetryDelayMs`, the error is surfaced at once so the worker backs the
  *   user off instead of holding an instance.
@@ -24,7 +23,6 @@ export interface DriveRetryPolicy {
 
 /** The subset of a GaxiosError the decision reads. */
 export interface RetryCandidate {
-  code?: unknown;
   config?: { method?: string; data?: unknown; retryConfig?: { currentRetryAttempt?: number } };
   response?: unknown;
 }
@@ -37,7 +35,7 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', '
  */
 export function shouldRetryDriveCall(error: RetryCandidate, policy: DriveRetryPolicy, repeatable = false): boolean {
   const attempt = error.config?.retryConfig?.currentRetryAttempt ?? 0;
-  if (attempt >= policy.maxRetries || error.code === 'AbortError') return false;
+  if (attempt >= policy.maxRetries) return false;
   const method = (error.config?.method ?? 'GET').toUpperCase();
   if ((!repeatable && !IDEMPOTENT_METHODS.has(method)) || error.config?.data instanceof Readable) return false;
   const failure = classifyApiFailure(error);

@@ -43,6 +43,8 @@ describe('the worker hard stop: a Google call in flight past the deadline is cut
     const dueInMs = slow.nextRunAt.toMillis() - Date.now();
     expect(dueInMs).toBeGreaterThan(50_000);
     expect(dueInMs).toBeLessThanOrEqual(60_000);
+    // The call the stop cut was sent once: an aborted call is never retried.
+    expect(h.sandbox.drive.stats('stop-slow').totalCalls).toBe(1);
     // The user beside it was not held up by the stop.
     const quick = await h.user('stop-quick');
     expect(quick.lastError).toBeUndefined();

@@ -9,6 +9,10 @@ describe('classifyGoogleFailure', () => {
     expect(classifyGoogleFailure(new Error('x', { cause: Object.assign(new Error('y'), { code: 'ECONNREFUSED' }) }))).toEqual({ kind: 'transient' });
   });
 
+  it("never retries a call its caller aborted (the worker's hard stop), whatever else it looks like", () => {
+    expect(classifyGoogleFailure(Object.assign(new Error('The operation was aborted'), { code: 'AbortError' }))).toEqual({ kind: 'permanent' });
+  });
+
   it('treats a bug in our own code as permanent', () => {
     expect(classifyGoogleFailure(new TypeError('undefined is not a function'))).toEqual({ kind: 'permanent' });
   });

@@ -1,4 +1,4 @@
-import { type Env, parseEnv, positiveInt, url } from '../config/env-schema';
+import { type Env, nonNegativeInt, parseEnv, positiveInt, url } from '../config/env-schema';
 
 export interface DriveConfig {
   /** Every Drive call goes here, uploads and downloads included (the sandbox in dev and tests). */
@@ -14,7 +14,8 @@ export interface DriveConfig {
 export const shape = {
   GOOGLE_API_ROOT_URL: url('https://www.googleapis.com/'),
   DRIVE_HTTP_TIMEOUT_MS: positiveInt(60_000),
-  DRIVE_MAX_RETRIES: positiveInt(3),
+  // 0: the client retries nothing itself; a transient failure goes to the caller (and the worker's backoff).
+  DRIVE_MAX_RETRIES: nonNegativeInt(3),
   DRIVE_MAX_RETRY_DELAY_MS: positiveInt(10_000),
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Env, parseEnv, positiveInt, url } from '../config/env-schema';
+import { type Env, nonNegativeInt, parseEnv, positiveInt, url } from '../config/env-schema';
 
 /**
  * Where the Google Photos APIs are (Google, or the sandbox) and how the product uses them. Both
@@ -32,7 +32,8 @@ export const photosShape = {
     .transform((title) => title.trim())
     .pipe(z.string().min(1, 'must not be empty').max(MAX_ALBUM_TITLE_LENGTH, `must be at most ${MAX_ALBUM_TITLE_LENGTH} characters (Google's album title limit)`)),
   PHOTOS_HTTP_TIMEOUT_MS: positiveInt(60_000),
-  PHOTOS_MAX_RETRIES: positiveInt(3),
+  // 0: the client retries nothing itself; a transient failure goes to the caller (and the worker's backoff).
+  PHOTOS_MAX_RETRIES: nonNegativeInt(3),
   PHOTOS_MAX_RETRY_DELAY_MS: positiveInt(10_000),
   PHOTOS_MAX_OPEN_SESSIONS: positiveInt(3),
 };

@@ -1,5 +1,6 @@
 import { loadDispatchConfig, loadWorkerConfig } from '../../../functions/src/config';
 import { loadDriveConfig } from '../../../functions/src/drive/drive-config';
+import { loadPhotosConfig } from '../../../functions/src/google-photos/photos-config';
 
 describe('offline configuration', () => {
   it('needs a valid topic for the dispatcher and has sensible defaults', () => {
@@ -34,6 +35,13 @@ describe('offline configuration', () => {
     expect(loadWorkerConfig({})).toMatchObject({ timeoutSeconds: 540, leaseSeconds: 600, concurrency: 32, intervalSeconds: 3600 });
     expect(() => loadWorkerConfig({ LEASE_SECONDS: '300' })).toThrow(/LEASE_SECONDS must be longer than WORKER_TIMEOUT_SECONDS/);
     expect(() => loadWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
+  });
+
+  it('lets the in-call retries of Drive and Photos be turned off, never made negative', () => {
+    expect(loadDriveConfig({ DRIVE_MAX_RETRIES: '0' }).maxRetries).toBe(0);
+    expect(loadPhotosConfig({ PHOTOS_MAX_RETRIES: '0' }).maxRetries).toBe(0);
+    expect(() => loadDriveConfig({ DRIVE_MAX_RETRIES: '-1' })).toThrow(/DRIVE_MAX_RETRIES/);
+    expect(() => loadPhotosConfig({ PHOTOS_MAX_RETRIES: '-1' })).toThrow(/PHOTOS_MAX_RETRIES/);
   });
 
   it('adds the trailing slash the Drive rootUrl needs', () => {

@@ -28,6 +28,11 @@ export interface EnhanceOptions {
    * enhancement take a place in it once the pixel budget has let them start. None: not limited.
    */
   libvipsLane?: WeightedBudget;
+  /**
+   * The run's stop (the worker's hard stop): a decode not started yet does not start, and a HEIC
+   * decode in flight is ended; either rejects with the signal's reason, never as unsupported.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface EnhancedPhoto {
@@ -52,7 +57,11 @@ export async function enhancePhoto(input: Buffer, options: EnhanceOptions = {}):
   const header = await readHeader(input, format);
   if (header.width * header.height > maxInputPixels) throw new UnsupportedImageError('too_many_pixels');
   const { pixelBudget, libvipsLane } = options;
-  const enhance = (): Promise<EnhancedPhoto> => decodeAndEnhance(input, format, { ...options, maxDimension, maxInputPixels });
+  const enhance = (): Promise<EnhancedPhoto> => {
+    // Its turn may come after the stop: then the photo waits for the next run.
+    options.signal?.throwIfAborted();
+    return decodeAndEnhance(input, format, { ...options, maxDimension, maxInputPixels });
+  };
   const decode = libvipsLane ? () => libvipsLane.use(1, enhance) : enhance;
   return pixelBudget ? pixelBudget.use(decodedPixelCost(header, maxDimension), decode) : decode();
 }
@@ -75,6 +84,7 @@ async function decodeAndEnhance(input: Buffer, format: SupportedImageFormat, opt
     const { data, info } = await enhancement(await open(input, format, options), options).toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, format: 'jpeg' };
   } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
     throw new UnsupportedImageError(isPixelLimitError(error) ? 'too_many_pixels' : 'corrupt', { cause: error });
   }
 }
@@ -88,7 +98,7 @@ async function open(input: Buffer, format: SupportedImageFormat, options: Resolv
   if (format === 'heic') {
     // sharp's libvips cannot decode HEVC: libheif (WebAssembly, in a thread) does, upright, primary
     // image only, already fitted into maxDimension there (the resize below has nothing left to do).
-    const { data, width, height, channels } = await decodeHeic(input, options.maxDimension);
+    const { data, width, height, channels } = await decodeHeic(input, options.maxDimension, { signal: options.signal });
     return sharp(data, { ...common, raw: { width, height, channels } });
   }
   // Animated WebP: the first frame is the photo.

@@ -55,22 +55,41 @@ function libheifModule(): { libheifPath: string; module: object } {
 type ThreadAnswer = { ok: true; width: number; height: number; channels: 3 | 4; data: Uint8Array } | { ok: false; message: string };
 
 
-/** Decodes the primary image and fits it inside maxDimension x maxDimension (never enlarged). */
-export async function decodeHeic(bytes: Buffer, maxDimension: number, timeoutMs = HEIC_DECODE_TIMEOUT_MS): Promise<DecodedPixels> {
+/**
+ * Decodes the primary image and fits it inside maxDimension x maxDimension (never enlarged).
+ * `signal` (the worker's hard stop) ends the thread at once and rejects with its reason, never
+ * with a HeicDecodeError: the file is not at fault, and is decoded again next run.
+ */
+export async function decodeHeic(
+  bytes: Buffer,
+  maxDimension: number,
+  { timeoutMs = HEIC_DECODE_TIMEOUT_MS, signal }: { timeoutMs?: number; signal?: AbortSignal | undefined } = {},
+): Promise<DecodedPixels> {
+  signal?.throwIfAborted();
   const worker = new Worker(DECODE_THREAD, { eval: true, workerData: { ...libheifModule(), sharpPath: require.resolve('sharp'), maxDimension } });
+  let onAbort: (() => void) | undefined;
   try {
     const answer = await new Promise<ThreadAnswer>((resolve, reject) => {
       const timer = setTimeout(() => reject(new HeicDecodeError(`the decode took longer than ${timeoutMs} ms`)), timeoutMs);
-      worker.once('message', (message: ThreadAnswer) => {
+      const settle = () => {
         clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+      };
+      onAbort = () => {
+        settle();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.once('message', (message: ThreadAnswer) => {
+        settle();
         resolve(message);
       });
       worker.once('error', (error) => {
-        clearTimeout(timer);
+        settle();
         reject(new HeicDecodeError(`the decoder failed: ${error.message}`));
       });
       worker.once('exit', (code) => {
-        clearTimeout(timer);
+        settle();
         reject(new HeicDecodeError(`the decoder stopped (exit code ${code})`));
       });
       worker.postMessage(bytes);

@@ -125,6 +125,14 @@ export const driveErrors = {
       location: 'alt',
     }),
 
+  /** alt=media of a file Drive flagged as malware or spam, without `acknowledgeAbuse=true`. */
+  cannotDownloadAbusiveFile: () =>
+    new DriveError(403, {
+      domain: 'global',
+      reason: 'cannotDownloadAbusiveFile',
+      message: 'This file has been identified as malware or spam and cannot be downloaded.',
+    }),
+
   /** A download Range that starts past the end; Content-Range says the size. */
   rangeNotSatisfiable: (size: number) =>
     new DriveError(

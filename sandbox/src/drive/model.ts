@@ -19,6 +19,8 @@ export interface StoredFile {
   trashed: boolean;
   trashedTime: number | undefined;
   content: Buffer;
+  /** Drive flagged the content as malware or spam: a download needs `acknowledgeAbuse=true`. */
+  abusive: boolean;
   md5Checksum: string;
   createdTime: number;
   modifiedTime: number;

@@ -15,6 +15,7 @@ export interface NewFile {
   createdTime?: number;
   modifiedTime?: number;
   content?: Buffer;
+  abusive?: boolean;
 }
 
 export interface FilePatch {
@@ -112,6 +113,7 @@ export class UserDrive {
       trashed: input.trashed ?? false,
       trashedTime: input.trashed ? time : undefined,
       content,
+      abusive: input.abusive ?? false,
       md5Checksum: md5(content),
       createdTime: input.createdTime ?? time,
       modifiedTime: input.modifiedTime ?? time,

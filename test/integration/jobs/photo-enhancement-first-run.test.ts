@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { createPhotoEnhancementJob } from '../../../functions/src/jobs/photo-enhancement';
 import type { SandboxGoogle } from '../../../sandbox/src/server';
 import { readExif } from '../../support/images';
-import { byName, resultsOf, runJob, SandboxUser, startSandbox } from './photo-job-kit';
+import { byName, fixture, resultsOf, runJob, SandboxUser, startSandbox } from './photo-job-kit';
 
 describe('photo enhancement job: first run', () => {
   let sandbox: SandboxGoogle;
@@ -71,6 +71,28 @@ describe('photo enhancement job: first run', () => {
     expect(byName(files, 'looks-like.png').appProperties).toEqual({ enhanceError: 'unsupported_image' });
     expect([corrupt.id, lying.id]).toEqual(expect.arrayContaining(files.map((f) => f.id)));
     expect((await user.stats()).uploads).toBe(0);
+  });
+
+  it('marks a photo Drive will not serve (flagged as malware) download_refused, goes on past it, and never asks again', async () => {
+    const user = new SandboxUser(sandbox, 'abusive');
+    // First in the listing, so a failure on it would stop the run before the good photo.
+    await user.put('flagged.jpg', fixture('sunset.jpg'), { abusive: true });
+    await user.putFixture('meadow.png');
+
+    const { result } = await runJob(createPhotoEnhancementJob(), user);
+
+    expect(result.done).toBe(true);
+    expect(result.summary).toMatchObject({ enhanced: 1, refused: 1 });
+    const files = await user.files();
+    expect(byName(files, 'flagged.jpg').appProperties).toEqual({ enhanceError: 'download_refused' });
+    expect(resultsOf(files, byName(files, 'flagged.jpg'))).toEqual([]);
+    expect(resultsOf(files, byName(files, 'meadow.png'))).toHaveLength(1);
+    // Nothing acknowledged the abuse on the user's behalf: Drive served no flagged bytes.
+    expect((await user.stats()).downloads).toBe(1);
+
+    const again = await runJob(createPhotoEnhancementJob(), user, { cursor: result.cursor });
+    expect(again.result.summary).toMatchObject({ enhanced: 0, refused: 0 });
+    expect((await user.stats()).downloads).toBe(1);
   });
 
   it('skips a photo over the size limit without downloading it', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createWeightedBudget } from '../../../functions/src/concurrency/weighted-budget';
 import { detectImageFormat, enhancePhoto, isHevcHeif, isUnsupportedImageError } from '../../../functions/src/photos';
+import { decodeHeic } from '../../../functions/src/photos/heic-decoder';
 import { luminanceSpread, readExif } from '../../support/images';
 
 /** Made by scripts/make-heic-photos.ts (heif-enc), committed. */
@@ -70,6 +71,19 @@ describe('HEIC input', () => {
     expect(isUnsupportedImageError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'unsupported_image', reason: 'corrupt' });
     expect(String((error as Error).cause)).toMatch(/HEVC data could not be decoded: .*end of file/i);
+  });
+
+  it("ends a decode in flight at the run's stop, with the stop's reason, never as unsupported", async () => {
+    const stop = new AbortController();
+    const reason = Object.assign(new Error('hard stop'), { name: 'HardStop' });
+    // The thread is started before decodeHeic first awaits: this aborts a decode under way.
+    const decoding = decodeHeic(fixture('iphone-grid-rotated-gps.heic'), 2048, { signal: stop.signal });
+    stop.abort(reason);
+    await expect(decoding).rejects.toBe(reason);
+    // A decode whose turn comes after the stop does not start; the file is not marked.
+    await expect(enhancePhoto(fixture('harbour.heic'), { signal: stop.signal })).rejects.toBe(reason);
+    // The same decode, not stopped, works: the abort left nothing behind.
+    await expect(decodeHeic(fixture('iphone-grid-rotated-gps.heic'), 2048, { signal: new AbortController().signal })).resolves.toMatchObject({ channels: expect.any(Number) });
   });
 
   it('waits for its share of the pixel budget before decoding: three times its pixels for a HEIC', async () => {

@@ -17,6 +17,7 @@ function file(overrides: Partial<StoredFile> = {}): StoredFile {
     trashed: false,
     trashedTime: undefined,
     content: Buffer.alloc(0),
+    abusive: false,
     md5Checksum: '',
     createdTime: Date.parse('2024-05-01T10:00:00Z'),
     modifiedTime: Date.parse('2024-05-02T10:00:00Z'),

@@ -63,7 +63,14 @@ export async function findResultOf(drive: drive_v3.Drive, sourceId: string): Pro
   return data.files?.[0]?.id ?? undefined;
 }
 
-export type Download = { kind: 'bytes'; data: Buffer } | { kind: 'too_large' };
+export type Download = { kind: 'bytes'; data: Buffer } | { kind: 'too_large' } | { kind: 'refused' };
+
+/**
+ * Drive's 403 reasons that refuse this one file's bytes, whoever asks: flagged as malware or spam
+ * (only the owner, acknowledging the risk, may download it: a server must not acknowledge for the
+ * user), or downloading turned off for it. Any other 403 may be the user's or the app's, for every file.
+ */
+const FILE_REFUSED_REASONS = new Set(['cannotDownloadAbusiveFile', 'cannotDownloadFile']);
 
 export async function downloadFile(drive: drive_v3.Drive, fileId: string, maxBytes: number): Promise<Download> {
   try {
@@ -75,6 +82,7 @@ export async function downloadFile(drive: drive_v3.Drive, fileId: string, maxByt
   } catch (error) {
     // gaxios refuses an over-long body with the 200 response attached: that is the file, not Drive, failing.
     if (isDriveCallError(error) && isSuccess(error.failure.httpStatus)) return { kind: 'too_large' };
+    if (isDriveCallError(error) && error.failure.httpStatus === 403 && FILE_REFUSED_REASONS.has(error.failure.reason ?? '')) return { kind: 'refused' };
     throw error;
   }
 }

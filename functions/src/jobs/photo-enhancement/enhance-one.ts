@@ -6,7 +6,10 @@ import { isUnsupportedImageError } from '../../photos/unsupported-image-error';
 import { downloadFile, findResultOf, setAppProperties, uploadResult } from './drive-photos';
 import { APP_PROPERTY, enhancedFileName } from './photo-file';
 
-export type PhotoOutcome = 'enhanced' | 'linked_existing' | 'unsupported' | 'too_large' | 'gone';
+export type PhotoOutcome = 'enhanced' | 'linked_existing' | 'unsupported' | 'refused' | 'too_large' | 'gone';
+
+/** The `enhanceError` of a source whose bytes Drive will not serve (drive-photos.ts). */
+export const DOWNLOAD_REFUSED = 'download_refused';
 
 export interface EnhanceOneSettings {
   maxSourceBytes: number;
@@ -20,7 +23,8 @@ const UPLOAD_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs
  * Enhances one source photo, exactly once however often it is attempted:
  * the result is looked up by `derivedFrom` before anything is uploaded, so a run that died
  * between uploading and marking only marks the source next time. A photo that cannot be decoded
- * is marked with `enhanceError` and never downloaded again. A file deleted meanwhile is `gone`.
+ * is marked with `enhanceError` and never downloaded again, as is one whose download Drive refuses
+ * for that file alone (flagged as malware). A file deleted meanwhile is `gone`.
  */
 export async function enhanceOne(
   drive: drive_v3.Drive,
@@ -35,6 +39,11 @@ export async function enhanceOne(
     }
     const download = await downloadFile(drive, source.id, settings.maxSourceBytes);
     if (download.kind === 'too_large') return 'too_large';
+    if (download.kind === 'refused') {
+      // Marked like an undecodable photo, so that one file never holds back the user's later ones.
+      await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: DOWNLOAD_REFUSED });
+      return 'refused';
+    }
     const enhanced = await enhanceOrMarkUnsupported(drive, source.id, download.data, settings.enhance);
     if (enhanced === undefined) return 'unsupported';
     const resultId = await uploadExactlyOnce(drive, source.id, enhancedFileName(source.name), enhanced);

@@ -47,7 +47,8 @@ export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {})
   return {
     name: PHOTO_ENHANCEMENT_JOB,
     requiredScopes: [DRIVE_APPDATA_SCOPE],
-    run: (context) => new PhotoRun(context, pageSize, settings, budget).run(),
+    // The run's stop reaches the decode too (a HEIC decode in flight is ended).
+    run: (context) => new PhotoRun(context, pageSize, { ...settings, enhance: { ...settings.enhance, signal: context.signal } }, budget).run(),
   };
 }
 

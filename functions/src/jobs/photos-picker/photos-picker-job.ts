@@ -57,7 +57,8 @@ export function createPhotosPickerJob(deps: PhotosPickerJobDeps): OfflineJob {
         events: deps.events,
         sourceBudget: deps.sourceBudget,
         maxSourceBytes: deps.maxSourceBytes,
-        enhance: deps.enhance,
+        // The run's stop reaches the decode too (a HEIC decode in flight is ended).
+        enhance: { ...deps.enhance, signal: context.signal },
         deadline: context.deadline,
         now: context.now,
         logger,

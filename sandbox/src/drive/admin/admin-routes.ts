@@ -8,7 +8,7 @@ import type { DriveFileSnapshot } from './file-snapshot';
 
 /**
  * The admin API over HTTP (JSON), for the demo and anything outside the sandbox's process:
- *   POST   /__admin/drive/users/{sub}/files     {name, mimeType, contentBase64, appProperties?, parents?} -> 201 {file}
+ *   POST   /__admin/drive/users/{sub}/files     {name, mimeType, contentBase64, appProperties?, parents?, abusive?} -> 201 {file}
  *   GET    /__admin/drive/users/{sub}/files     [?includeContent=true] -> {files} (content as contentBase64)
  *   PUT    /__admin/drive/users/{sub}/faults    {latencyMs?, failNext?, rates?} -> 200 {faults}
  *   DELETE /__admin/drive/users/{sub}/faults    -> 204
@@ -22,6 +22,7 @@ const putFileSchema = z.strictObject({
   contentBase64: z.base64(),
   appProperties: z.record(z.string(), z.string()).optional(),
   parents: z.array(z.string().min(1)).optional(),
+  abusive: z.boolean().optional(),
 });
 
 const USER = '/__admin/drive/users/(?<sub>[^/]+)';
@@ -38,6 +39,7 @@ export function driveAdminRoutes(admin: DriveAdmin): Route[] {
         content: Buffer.from(input.contentBase64, 'base64'),
         appProperties: input.appProperties,
         parents: input.parents,
+        abusive: input.abusive,
       });
       sendJson(response, 201, { file: snapshotJson(file) });
     }),

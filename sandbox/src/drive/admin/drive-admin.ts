@@ -10,6 +10,8 @@ export interface PutFileInput {
   readonly appProperties?: Readonly<Record<string, string>>;
   /** Default: the app data folder, where the mobile app puts its photos. */
   readonly parents?: readonly string[];
+  /** As if Drive had flagged the file as malware or spam: only `acknowledgeAbuse=true` downloads it. */
+  readonly abusive?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export function createDriveAdmin(state: DriveState): DriveAdmin {
         content: Buffer.from(input.content),
         appProperties: input.appProperties ?? {},
         parents: input.parents ?? ['appDataFolder'],
+        abusive: input.abusive ?? false,
       });
       return snapshotOf(file, false);
     },

@@ -28,6 +28,8 @@ export function getFile(call: DriveCall): DriveReply {
 function download(call: DriveCall, fileId: string): DriveReply {
   const file = visibleFile(call, fileId);
   if (isGoogleAppsType(file.mimeType)) throw driveErrors.fileNotDownloadable();
+  // Only the owner may acknowledge the risk, and every sandbox user owns every file it sees.
+  if (file.abusive && call.request.url.searchParams.get('acknowledgeAbuse') !== 'true') throw driveErrors.cannotDownloadAbusiveFile();
   const size = file.content.length;
   const range = requestedByteRange(call.request.headers.range, size);
   if (range.kind === 'unsatisfiable') throw driveErrors.rangeNotSatisfiable(size);

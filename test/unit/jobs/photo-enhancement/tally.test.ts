@@ -11,6 +11,7 @@ describe('Tally', () => {
       enhanced: 2,
       linkedExisting: 1,
       unsupported: 0,
+      refused: 0,
       tooLarge: 0,
       gone: 0,
       skipped: 0,

@@ -6,18 +6,21 @@ import { type DriveKit, startDriveKit } from './drive-test-kit';
  * Content-Range, 416 past the end. google-api-python-client's MediaIoBaseDownload and the Java
  * client's chunked downloads depend on it.
  */
+let kit: DriveKit;
+beforeAll(async () => {
+  kit = await startDriveKit();
+});
+afterAll(() => kit.close());
+
 describe('sandbox Drive: partial downloads with Range', () => {
-  let kit: DriveKit;
   const content = randomBytes(1000);
   let fileId: string;
   let token: string;
 
-  beforeAll(async () => {
-    kit = await startDriveKit();
+  beforeAll(() => {
     fileId = kit.sandbox.drive.putFile('user-range', { name: 'r.bin', mimeType: 'application/octet-stream', content }).id;
     token = kit.tokenFor('user-range');
   });
-  afterAll(() => kit.close());
 
   const download = (range?: string) => kit.api(token, `drive/v3/files/${fileId}?alt=media`, { headers: range ? { range } : {} });
 
@@ -52,5 +55,33 @@ describe('sandbox Drive: partial downloads with Range', () => {
       expect(response.headers.get('content-range')).toBeNull();
       expect(Buffer.from(await response.arrayBuffer()).equals(content)).toBe(true);
     }
+  });
+});
+
+/** A file Drive flagged as malware or spam downloads only when the request acknowledges the risk. */
+describe('sandbox Drive: a file flagged as abusive', () => {
+  const content = randomBytes(100);
+  const flagged = () => kit.sandbox.drive.putFile('user-abuse', { name: 'a.jpg', mimeType: 'image/jpeg', content, abusive: true }).id;
+
+  it("refuses alt=media with 403 cannotDownloadAbusiveFile, Drive's shape and words", async () => {
+    const response = await kit.api(kit.tokenFor('user-abuse'), `drive/v3/files/${flagged()}?alt=media`);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 403,
+        message: 'This file has been identified as malware or spam and cannot be downloaded.',
+        errors: [{ domain: 'global', reason: 'cannotDownloadAbusiveFile', message: 'This file has been identified as malware or spam and cannot be downloaded.' }],
+      },
+    });
+  });
+
+  it('serves it with acknowledgeAbuse=true, and its metadata as any other file', async () => {
+    const fileId = flagged();
+    const token = kit.tokenFor('user-abuse');
+    const acknowledged = await kit.api(token, `drive/v3/files/${fileId}?alt=media&acknowledgeAbuse=true`);
+    expect(acknowledged.status).toBe(200);
+    expect(Buffer.from(await acknowledged.arrayBuffer()).equals(content)).toBe(true);
+    const metadata = await kit.api(token, `drive/v3/files/${fileId}?fields=id,name`);
+    expect(await metadata.json()).toEqual({ id: fileId, name: 'a.jpg' });
   });
 });

@@ -52,6 +52,6 @@ describe('the worker hard stop: a Google call in flight past the deadline is cut
 
     const logged = h.logs.slice(before).map((line) => JSON.parse(line) as Line);
     expect(logged.filter((line) => line.stopped === true)).toEqual([expect.objectContaining({ userId: 'stop-slow', severity: 'WARNING' })]);
-    expect(logged.find((line) => line.summary === 'worker')).toMatchObject({ users: 2, done: 2, failed: 0 });
+    expect(logged.find((line) => line.summary === 'worker')).toMatchObject({ users: 2, done: 2, stopped: 1, failed: 0 });
   }, 30_000);
 });

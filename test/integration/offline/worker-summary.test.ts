@@ -35,6 +35,7 @@ describe('one summary line per worker invocation, every line carrying the messag
       messageId: 'msg-42',
       users: 3,
       done: 1,
+      stopped: 0,
       skipped: 1,
       skippedBy: { missing: 1 },
       failed: 0,

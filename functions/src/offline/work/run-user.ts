@@ -35,7 +35,7 @@ export interface RunUserDeps {
 }
 
 export type UserRunOutcome =
-  | { userId: string; status: 'done'; pending: boolean; summary: Record<string, number> }
+  | { userId: string; status: 'done'; pending: boolean; summary: Record<string, number>; stopped?: true }
   | { userId: string; status: 'skipped'; reason: SkipReason }
   | { userId: string; status: 'reauth_required' }
   | { userId: string; status: 'failed'; errorCode: RunErrorCode };
@@ -151,7 +151,7 @@ async function recordStopped(lease: Lease, error: unknown, { keep, change }: Run
     attempts: FieldValue.delete(),
     nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, false, deps.random)),
   }, change);
-  return { userId: lease.userId, status: 'done', pending: true, summary };
+  return { userId: lease.userId, status: 'done', pending: true, summary, stopped: true };
 }
 
 async function recordFailure(lease: Lease, error: unknown, { keep, change }: RunKept, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {

@@ -4,19 +4,22 @@ import type { UserRunOutcome } from './run-user';
 export const WORKER_SUMMARY = 'worker';
 
 /**
- * The one summary line of a worker invocation (`summary: "worker"`): users done, skipped by
- * reason, failed by code, marked reauth_required, photos enhanced, and the duration. The flat
+ * The one summary line of a worker invocation (`summary: "worker"`): users done (of them, cut at
+ * the hard stop), skipped by reason, failed by code, marked reauth_required, photos enhanced, and
+ * the duration. The flat
  * `done`/`skipped`/`failed`/`reauth_required` counts are the bench's (bench/lib/batch-log.ts).
  */
 export function workerSummary(outcomes: readonly UserRunOutcome[], durationMs: number): LogFields {
   const skippedBy: Record<string, number> = {};
   const failedBy: Record<string, number> = {};
   let done = 0;
+  let stopped = 0;
   let reauthRequired = 0;
   let photosEnhanced = 0;
   for (const outcome of outcomes) {
     if (outcome.status === 'done') {
       done += 1;
+      if (outcome.stopped) stopped += 1;
       photosEnhanced += outcome.summary.enhanced ?? 0;
     } else if (outcome.status === 'skipped') skippedBy[outcome.reason] = (skippedBy[outcome.reason] ?? 0) + 1;
     else if (outcome.status === 'failed') failedBy[outcome.errorCode] = (failedBy[outcome.errorCode] ?? 0) + 1;
@@ -27,6 +30,7 @@ export function workerSummary(outcomes: readonly UserRunOutcome[], durationMs: n
     summary: WORKER_SUMMARY,
     users: outcomes.length,
     done,
+    stopped,
     skipped: total(skippedBy),
     skippedBy,
     failed: total(failedBy),

@@ -37,6 +37,7 @@ describe('infra/monitoring/', () => {
       'offline_access_oldest_due_intervals',
       'offline_access_reauth_required',
       'offline_access_worker_failures',
+      'offline_access_worker_stopped_runs',
     ]);
     expect([...policies.keys()]).toEqual(['dead-letter-messages.json', 'exchange-5xx-rate.json', 'no-dispatcher-run.json', 'oldest-due-behind.json', 'reauth-required-surge.json']);
   });

@@ -142,7 +142,7 @@ interface RunKept {
 async function recordStopped(lease: Lease, error: unknown, { keep, change }: RunKept, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
   const summary = isOfflineJobError(error) ? error.summary : {};
   const now = deps.now();
-  logger.warn('Run cut at the invocation\'s hard stop; the work in flight is done again next run', { stopped: true, ...(error instanceof Error ? { errorName: error.name } : {}) });
+  logger.warn('Run cut at the hard stop; the work in flight is done again next run', { stopped: true, ...(error instanceof Error ? { errorName: error.name } : {}) });
   await deps.leases.finish(lease, {
     ...keep,
     lastRunAt: Timestamp.fromDate(now),

@@ -97,6 +97,35 @@ describe('disconnect racing a worker', () => {
     expect(h.sandbox.admin.grants('tia')).toEqual([]);
   });
 
+  it("a sign-in racing a disconnect whose first revoke failed: the new grant is still revoked, the failure still recorded", async () => {
+    await h.connect('tom');
+    const first = await h.user('tom');
+    const revoked: string[] = [];
+    // Google's revoke fails for the first grant (after its retries); meanwhile the user signs in again.
+    const racing: DisconnectDeps = {
+      ...deps,
+      revoke: async (token) => {
+        if ((await h.user('tom')).refreshToken?.ciphertext === first.refreshToken?.ciphertext) {
+          await h.connect('tom');
+          return { kind: 'failed', code: 'upstream_unavailable' };
+        }
+        revoked.push(token);
+        return deps.revoke(token);
+      },
+    };
+    const grantsBefore = h.sandbox.admin.grants('tom').length;
+
+    const result = await disconnectUser('tom', racing);
+
+    expect(result.revokeError).toBe('upstream_unavailable');
+    expect(revoked).toHaveLength(1);
+    // The new sign-in's token was revoked, and with it the grant (one per user and client, as at
+    // Google): nothing is left live, though the first revoke's failure stays on record.
+    expect(grantsBefore).toBe(1);
+    expect(h.sandbox.admin.grants('tom')).toEqual([]);
+    expect(await h.user('tom')).toMatchObject({ status: 'disconnected', revokeError: 'upstream_unavailable' });
+  });
+
   it('a Photos run held mid-session by the disconnect writes none of the session back: no item record, no copy, no error', async () => {
     await h.connect('ursa', 0, PHOTOS_USER_SCOPES);
     const sessionId = await openPickerSession(h.sandbox, h.db, 'ursa');

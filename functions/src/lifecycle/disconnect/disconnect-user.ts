@@ -62,7 +62,9 @@ export async function disconnectUser(userId: string, deps: DisconnectDeps): Prom
     if (round === 1 && record) await endPhotoSessionsAtGoogle(userId, record, deps);
     const pending = record && grantToRevoke(record, handled);
     if (pending) {
-      revokeError ??= await revokeStored(userId, pending, deps);
+      // Every grant is revoked, whatever an earlier round's did; the first failure is the one recorded.
+      const failed = await revokeStored(userId, pending, deps);
+      revokeError ??= failed;
       handled.add(pending.sealed.ciphertext);
     }
     const { outcome, staged } = await deps.db.runTransaction((tx) => writeTombstone(tx, ref, handled, revokeError, deps));

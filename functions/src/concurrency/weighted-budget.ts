@@ -8,9 +8,12 @@
  *
  * Holding one budget while waiting for another is safe as long as every holder takes them in the
  * same order (the photo job: bytes, then pixels).
+ *
+ * `signal` (a run's stop): a task still waiting when it aborts leaves the queue and rejects with
+ * its reason, so a run never waits out other messages' photos past its own stop.
  */
 export interface WeightedBudget {
-  use<T>(weight: number, task: () => Promise<T>): Promise<T>;
+  use<T>(weight: number, task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Weight held right now (for logs and tests). */
   inUse(): number;
 }
@@ -18,7 +21,8 @@ export interface WeightedBudget {
 export function createWeightedBudget(capacity: number): WeightedBudget {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive whole number');
   let held = 0;
-  const waiting: { weight: number; start: () => void }[] = [];
+  type Waiter = { weight: number; start: () => void };
+  const waiting: Waiter[] = [];
   const startWaiters = (): void => {
     while (waiting.length > 0 && held + waiting[0]!.weight <= capacity) {
       const next = waiting.shift()!;
@@ -26,11 +30,30 @@ export function createWeightedBudget(capacity: number): WeightedBudget {
       next.start();
     }
   };
+  const waitTurn = (weight: number, signal: AbortSignal | undefined): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        // Those behind it may fit now.
+        startWaiters();
+        reject(signal!.reason);
+      };
+      const waiter: Waiter = {
+        weight,
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      waiting.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   return {
-    async use(weight, task) {
+    async use(weight, task, signal) {
+      signal?.throwIfAborted();
       const clamped = Math.min(capacity, Math.max(0, Math.ceil(weight)));
       if (waiting.length === 0 && held + clamped <= capacity) held += clamped;
-      else await new Promise<void>((start) => waiting.push({ weight: clamped, start }));
+      else await waitTurn(clamped, signal);
       try {
         return await task();
       } finally {

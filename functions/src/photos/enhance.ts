@@ -62,8 +62,8 @@ export async function enhancePhoto(input: Buffer, options: EnhanceOptions = {}):
     options.signal?.throwIfAborted();
     return decodeAndEnhance(input, format, { ...options, maxDimension, maxInputPixels });
   };
-  const decode = libvipsLane ? () => libvipsLane.use(1, enhance) : enhance;
-  return pixelBudget ? pixelBudget.use(decodedPixelCost(header, maxDimension), decode) : decode();
+  const decode = libvipsLane ? () => libvipsLane.use(1, enhance, options.signal) : enhance;
+  return pixelBudget ? pixelBudget.use(decodedPixelCost(header, maxDimension), decode, options.signal) : decode();
 }
 
 /** The size the header declares (the primary image's, for HEIF); nothing is decoded. */

@@ -51,4 +51,25 @@ describe('createWeightedBudget', () => {
     await expect(budget.use(5, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(budget.use(5, async () => 'ran')).resolves.toBe('ran');
   });
+
+  it("lets a waiting task leave at its run's stop, rejecting with the stop's reason, and starts those behind it", async () => {
+    const budget = createWeightedBudget(10);
+    let release!: () => void;
+    const holder = budget.use(8, () => new Promise<void>((resolve) => (release = resolve)));
+    const stop = new AbortController();
+    const stopped = budget.use(5, async () => 'ran', stop.signal);
+    const behind = budget.use(2, async () => 'behind ran');
+    await tick();
+    const reason = new Error('hard stop');
+    stop.abort(reason);
+    await expect(stopped).rejects.toBe(reason);
+    // The light task behind it fits beside the holder now that the heavy waiter is gone.
+    await expect(behind).resolves.toBe('behind ran');
+    release();
+    await holder;
+    expect(budget.inUse()).toBe(0);
+    // Stopped already: never starts, holds nothing.
+    await expect(budget.use(1, async () => 'late', stop.signal)).rejects.toBe(reason);
+    expect(budget.inUse()).toBe(0);
+  });
 });

@@ -120,7 +120,7 @@ class PhotoRun {
     // Drive's size when it sent one; otherwise the most the download may be.
     const size = Number(file.size);
     const bytes = file.size != null && Number.isFinite(size) ? size : this.settings.maxSourceBytes;
-    const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, { id: decision.fileId, name: file.name }, this.settings));
+    const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, { id: decision.fileId, name: file.name }, this.settings), this.context.signal);
     this.tally.add(outcome);
     this.logger.info('photo handled', { fileId: decision.fileId, outcome });
   }
@@ -146,9 +146,9 @@ class PhotoRun {
   }
 }
 
-/** A page token Drive no longer accepts (expired, or from a sandbox that restarted). */
+/** A page token Drive no longer accepts (expired, or from a sandbox that restarted): Drive's answer, not a call that got none (aborted). */
 function isStalePageToken(error: unknown): boolean {
-  return isDriveCallError(error) && (error.failure.code === 'rejected' || error.failure.code === 'not_found');
+  return isDriveCallError(error) && error.failure.httpStatus !== undefined && (error.failure.code === 'rejected' || error.failure.code === 'not_found');
 }
 
 function toJobCursor(cursor: PhotoCursor): JobCursor {

@@ -60,6 +60,7 @@ export function createPhotosPickerJob(deps: PhotosPickerJobDeps): OfflineJob {
         // The run's stop reaches the decode too (a HEIC decode in flight is ended).
         enhance: { ...deps.enhance, signal: context.signal },
         deadline: context.deadline,
+        signal: context.signal,
         now: context.now,
         logger,
       };

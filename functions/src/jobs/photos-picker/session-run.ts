@@ -33,6 +33,8 @@ export interface SessionRunDeps {
   maxSourceBytes: number;
   enhance: EnhanceOptions;
   deadline: number;
+  /** The run's stop (OfflineJobContext.signal): also in `enhance`, and given to the source budget. */
+  signal: AbortSignal;
   now: () => number;
   logger: Logger;
 }
@@ -216,7 +218,7 @@ export class SessionRun {
         if (isUnsupportedImageError(error)) return 'unsupported_format' as const;
         throw error;
       }
-    });
+    }, this.deps.signal);
     if (typeof enhanced === 'string') {
       await this.writeItems([[item.pickedId, { state: 'skipped', skipReason: enhanced }]]);
       return undefined;
@@ -274,8 +276,9 @@ export class SessionRun {
     try {
       await this.deps.picker.deleteSession(this.doc.sessionId);
     } catch (error) {
-      // Best effort whatever Google says: the session ends by itself at its expireTime anyway.
-      if (isPhotosCallError(error)) {
+      // Best effort whatever Google says: the session ends by itself at its expireTime anyway. Not
+      // at the run's stop: the session is not finished then, and is deleted next run.
+      if (isPhotosCallError(error) && !this.deps.signal.aborted) {
         this.deps.logger.warn('photos: the session could not be deleted at Google; it expires by itself', { sessionId: this.doc.sessionId, errorCode: error.failure.code });
         return;
       }

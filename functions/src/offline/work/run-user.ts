@@ -36,7 +36,7 @@ export interface RunUserDeps {
 
 export type UserRunOutcome =
   | { userId: string; status: 'done'; pending: boolean; summary: Record<string, number>; stopped?: true }
-  | { userId: string; status: 'skipped'; reason: SkipReason }
+  | { userId: string; status: 'skipped'; reason: SkipReason | 'past_deadline' }
   | { userId: string; status: 'reauth_required' }
   | { userId: string; status: 'failed'; errorCode: RunErrorCode };
 
@@ -52,6 +52,8 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
   const access = new UserAccess(lease, { oauth: deps.oauth, vault: deps.vault, leases: deps.leases, retry: deps.refreshRetry, now: deps.now });
   const logger = deps.logger.child({ userId: item.userId });
   const progress: Record<string, unknown> = {};
+  // Its turn in the lanes came after the deadline: no job would start, so no refresh either.
+  if (deps.now().getTime() >= deadline) return releaseUnstarted(lease, deps, logger);
   try {
     const token = await access.current();
     const auth = new UserAuthClient(token, () => access.refresh(), deps.drive.timeoutMs);
@@ -93,8 +95,11 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {
     if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
-    // The hard stop cut a call in flight: the run stopped at its deadline, whatever the job made of the abort.
-    if (deps.stop?.aborted) return recordStopped(lease, error, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
+    // The hard stop cut a call in flight: the run stopped at its deadline, whatever the job made of
+    // the abort. A failure of another cause (a refresh, our key) is recorded as that failure.
+    if (deps.stop?.aborted && !access.refreshFailure && cutBy(deps.stop, error)) {
+      return recordStopped(lease, error, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
+    }
     // A refresh a Drive 401 asked for fails inside the job's call; the job saw it as its own failure.
     const failure = access.refreshFailure?.error ?? error;
     return recordFailure(lease, failure, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
@@ -132,6 +137,27 @@ async function markReauthRequired(lease: Lease, deps: RunUserDeps, logger: Logge
 interface RunKept {
   keep: Record<string, unknown>;
   change: RunChange | undefined;
+}
+
+/** Whether the error is the stop's doing: its reason, or a call it aborted (gaxios' `AbortError`), along the causes. */
+function cutBy(stop: AbortSignal, error: unknown): boolean {
+  for (let at = error, depth = 0; at !== undefined && at !== null && depth < 8; depth += 1) {
+    if (at === stop.reason || (at as { code?: unknown }).code === 'AbortError') return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * A user whose turn in the lanes came only after the invocation's deadline: nothing was run, so
+ * nothing of the last run's record changes; the lease and the claim go, and the user is due again
+ * in a minute rather than when the claim would have expired.
+ */
+async function releaseUnstarted(lease: Lease, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
+  logger.info('Run not started: the invocation reached its deadline first; due again in a minute', { notStarted: true });
+  const nextRunAt = nextRunAfterSuccess(deps.now(), deps.config.intervalSeconds, false, deps.random);
+  await deps.leases.finish(lease, { nextRunAt: Timestamp.fromDate(nextRunAt) }, undefined);
+  return { userId: lease.userId, status: 'skipped', reason: 'past_deadline' };
 }
 
 /**

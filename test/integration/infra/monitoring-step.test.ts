@@ -79,15 +79,15 @@ describe("deploy.sh's monitoring step (a real run, against a recording gcloud)",
     ]);
   });
 
-  it('into an empty project: creates 7 metrics, 5 policies notifying the configured channels, 1 dashboard', () => {
+  it('into an empty project: creates 8 metrics, 5 policies notifying the configured channels, 1 dashboard', () => {
     expect(first.code).toBe(0);
     const made = changing(first);
-    expect(made.filter((a) => isGcloud(a, 'logging', 'metrics', 'create'))).toHaveLength(7);
+    expect(made.filter((a) => isGcloud(a, 'logging', 'metrics', 'create'))).toHaveLength(8);
     const policies = made.filter((a) => isGcloud(a, 'alpha', 'monitoring', 'policies', 'create'));
     expect(policies).toHaveLength(5);
     for (const argv of policies) expect(argv).toContain(`--notification-channels=${channel('11')},${channel('22')}`);
     expect(made.filter((a) => isGcloud(a, 'monitoring', 'dashboards', 'create'))).toHaveLength(1);
-    expect(made).toHaveLength(13);
+    expect(made).toHaveLength(14);
     // Each channel was looked up before the first policy.
     const firstPolicy = first.commands.findIndex((a) => isGcloud(a, 'alpha', 'monitoring', 'policies'));
     const lookups = first.commands.map((a, i) => [a, i] as const).filter(([a]) => isGcloud(a, 'alpha', 'monitoring', 'channels', 'describe'));
@@ -99,7 +99,7 @@ describe("deploy.sh's monitoring step (a real run, against a recording gcloud)",
     expect(again.code).toBe(0);
     const made = changing(again);
     expect(made.filter((a) => a.includes('create'))).toEqual([]);
-    expect(made.filter((a) => isGcloud(a, 'logging', 'metrics', 'update'))).toHaveLength(7);
+    expect(made.filter((a) => isGcloud(a, 'logging', 'metrics', 'update'))).toHaveLength(8);
     const policies = made.filter((a) => isGcloud(a, 'alpha', 'monitoring', 'policies', 'update'));
     expect(policies.map((a) => a[5])).toEqual(Array(5).fill(`projects/${PROJECT}/alertPolicies/1234`));
     for (const argv of policies) expect(argv).toContain(`--set-notification-channels=${channel('11')}`);

@@ -20,7 +20,7 @@ export function fileKeySource(path: string): KeySource {
     newest: async () => ({ version: FILE_KEY_VERSION, settledAt: new Date(0) }),
     byVersion: async (version) => {
       if (version === FILE_KEY_VERSION) return key;
-      throw new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} is not in the key file (it only has version ${FILE_KEY_VERSION}).`);
+      throw new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} is not in the key file (it only has version ${FILE_KEY_VERSION}).`, { gone: true });
     },
   };
 }

@@ -33,9 +33,11 @@ export function keyFailure(cause: unknown, whatToDo = 'Try again later.'): AppEr
 /**
  * Whether a failure to open one stored token is about that token (it can never be opened: tampered,
  * moved, or under a version that is disabled or gone) rather than about the key, which would fail
- * every token alike and must stop the caller instead.
+ * every token alike and must stop the caller instead: Secret Manager unreachable, or refusing our
+ * service account (PERMISSION_DENIED while an IAM binding propagates), which a disconnect must
+ * never take for "this token cannot be revoked".
  */
 export function isUnreadableToken(error: unknown): boolean {
   if (!isVaultError(error)) return false;
-  return error.code === 'decrypt_failed' || (error.code === 'key_unavailable' && !error.transient);
+  return error.code === 'decrypt_failed' || (error.code === 'key_unavailable' && error.gone);
 }

@@ -38,6 +38,9 @@ export interface KeyVersion {
 /** UNAVAILABLE and DEADLINE_EXCEEDED as the brief says; RESOURCE_EXHAUSTED as Google's own client config does. */
 const TRANSIENT_CODES = new Set<number>([GRPC_CODE.UNAVAILABLE, GRPC_CODE.DEADLINE_EXCEEDED, GRPC_CODE.RESOURCE_EXHAUSTED]);
 
+/** What Secret Manager answers for a version that can never be read: destroyed or disabled, or none such. */
+const GONE_CODES = new Set<number>([GRPC_CODE.NOT_FOUND, GRPC_CODE.FAILED_PRECONDITION]);
+
 /** The payload was damaged on the way: worth another attempt, like a dropped connection. */
 class PayloadChecksumMismatch extends Error {
   override readonly name = 'PayloadChecksumMismatch';
@@ -104,6 +107,8 @@ async function withSecretManagerRetry<T>(settings: AccessSettings, versionName: 
     const reason = error instanceof PayloadChecksumMismatch ? 'checksum mismatch' : grpcCodeName(grpcCodeOf(error));
     throw new VaultError('key_unavailable', `Secret Manager did not return ${versionName} (${reason}).`, {
       transient: isTransient(error),
+      // Destroyed or disabled (FAILED_PRECONDITION), or no such version (NOT_FOUND).
+      gone: GONE_CODES.has(grpcCodeOf(error) ?? -1),
       cause: error,
     });
   }

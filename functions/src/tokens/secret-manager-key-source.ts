@@ -67,7 +67,7 @@ export function secretManagerKeySource(options: SecretManagerKeySourceOptions): 
 
     byVersion: (version) => {
       if (!VERSION_NUMBER.test(version)) {
-        return Promise.reject(new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} is not a Secret Manager version number.`));
+        return Promise.reject(new VaultError('key_unavailable', `Key version ${JSON.stringify(version)} is not a Secret Manager version number.`, { gone: true }));
       }
       return cachedAnswer(versions, version, versionTtlMs, async () => (await accessKeyVersion(access, versionName(version))).key);
     },

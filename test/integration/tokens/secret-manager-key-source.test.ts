@@ -6,6 +6,7 @@ import {
   type KeySource,
   type SecretManagerKeySourceOptions,
 } from '../../../functions/src/tokens';
+import { isUnreadableToken } from '../../../functions/src/tokens/key-failure';
 import { addVersion, createSecret, type SecretManagerFixture, startSecretManagerFixture, uniqueSecretName } from './helpers/secret-manager-fixture';
 
 /** The Secret Manager key source through the real client library against the local gRPC server. */
@@ -269,14 +270,17 @@ describe('Secret Manager key source', () => {
     for (const [attempt, reason] of cases) {
       const before = accessCalls();
       const error = await vaultErrorFrom(attempt());
-      expect([error.code, error.transient]).toEqual(['key_unavailable', false]);
+      // Gone for good: every token under that version is unreadable (a disconnect deletes it unrevoked).
+      expect([error.code, error.transient, error.gone, isUnreadableToken(error)]).toEqual(['key_unavailable', false, true, true]);
       expect(error.message).toContain(reason);
       expect(accessCalls()).toBe(before + 1);
     }
     const before = accessCalls();
     sm.server.failNext(1, { method: ACCESS, code: status.PERMISSION_DENIED });
-    const denied = await vaultErrorFrom(keySource(secret).current());
+    const denied = await vaultErrorFrom(keySource(secret).byVersion('2'));
     expect(denied.message).toContain('PERMISSION_DENIED');
+    // Our service account refused: the key's problem for every token, never "this token is unreadable".
+    expect([denied.transient, denied.gone, isUnreadableToken(denied)]).toEqual([false, false, false]);
     expect(accessCalls()).toBe(before + 1);
   });
 

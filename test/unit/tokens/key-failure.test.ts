@@ -5,7 +5,8 @@ import { VaultError } from '../../../functions/src/tokens/vault-error';
 
 const misconfigured = new VaultError('invalid_key', 'projects/p/secrets/s/versions/3 is not a 32-byte key.');
 const unreachable = new VaultError('key_unavailable', 'Secret Manager did not answer (UNAVAILABLE).', { transient: true });
-const disabled = new VaultError('key_unavailable', 'Version 1 is DISABLED.');
+const disabled = new VaultError('key_unavailable', 'Secret Manager did not return versions/1 (FAILED_PRECONDITION).', { gone: true });
+const refused = new VaultError('key_unavailable', 'Secret Manager did not return versions/1 (PERMISSION_DENIED).');
 const tampered = new VaultError('decrypt_failed', 'The stored token could not be decrypted.');
 
 /** The one mapping of key failures that the exchange, disconnect, rewrapTokens (HTTP) and the worker (lastError) share. */
@@ -35,6 +36,7 @@ describe('key failures', () => {
 
   it('only a token that can never be opened is unreadable; a key problem stops the caller instead', () => {
     expect([tampered, disabled].map(isUnreadableToken)).toEqual([true, true]);
-    expect([misconfigured, unreachable, new Error('x')].map(isUnreadableToken)).toEqual([false, false, false]);
+    // Refused (IAM) fails every token alike: the key's problem, not this token's.
+    expect([misconfigured, unreachable, refused, new Error('x')].map(isUnreadableToken)).toEqual([false, false, false, false]);
   });
 });

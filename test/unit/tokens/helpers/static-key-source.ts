@@ -28,7 +28,7 @@ export class StaticKeySource implements KeySource {
   async byVersion(version: string): Promise<Buffer> {
     this.lookups += 1;
     const key = this.keys.get(version);
-    if (!key) throw new VaultError('key_unavailable', `no key version ${version}`);
+    if (!key) throw new VaultError('key_unavailable', `no key version ${version}`, { gone: true });
     return key;
   }
 }

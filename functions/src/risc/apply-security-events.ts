@@ -25,6 +25,8 @@ export interface AppliedEvents {
   duplicate: boolean;
   /** Per event, in token order: how many user documents it changed. */
   changedUsers: number[];
+  /** Per event: how many users it took from active to reauth_required (a user already stopped is not counted again). */
+  stoppedUsers: number[];
 }
 
 /**
@@ -39,12 +41,13 @@ export interface AppliedEvents {
 export async function applySecurityEvents(token: SecurityEventToken, events: readonly SecurityEvent[], deps: ApplyDeps): Promise<AppliedEvents> {
   const record = deps.db.collection(RISC_EVENTS_COLLECTION).doc(eventDocumentId(token));
   const { applied, staged } = await deps.db.runTransaction(async (tx) => {
-    if ((await tx.get(record)).exists) return { applied: { duplicate: true, changedUsers: events.map(() => 0) }, staged: [] };
+    if ((await tx.get(record)).exists) return { applied: { duplicate: true, changedUsers: events.map(() => 0), stoppedUsers: events.map(() => 0) }, staged: [] };
     const targets = await Promise.all(events.map((event) => readTargets(tx, event, deps)));
     const now = deps.now();
     const receivedAt = Timestamp.fromDate(now);
     // One write per user document, even when several events of the token concern the same user.
     const updates = new Map<string, PendingUpdate>();
+    const stoppedUsers = events.map(() => 0);
     const changedUsers = events.map((event, index) => {
       if (event.name === 'verification' || event.name === 'unknown') return 0;
       let changed = 0;
@@ -52,11 +55,9 @@ export async function applySecurityEvents(token: SecurityEventToken, events: rea
         const fields = userUpdateFor(target.user, { name: event.name, jti: token.jti, reason: event.reason, receivedAt });
         if (!fields) continue;
         const pending = updates.get(target.ref.path);
-        updates.set(target.ref.path, {
-          ...target,
-          fields: { ...pending?.fields, ...fields },
-          stoppedBy: pending?.stoppedBy ?? (target.user.status === 'active' && isStopEvent(event.name) ? event.name : undefined),
-        });
+        const stops = pending?.stoppedBy === undefined && target.user.status === 'active' && isStopEvent(event.name) ? event.name : undefined;
+        if (stops) stoppedUsers[index] = (stoppedUsers[index] ?? 0) + 1;
+        updates.set(target.ref.path, { ...target, fields: { ...pending?.fields, ...fields }, stoppedBy: pending?.stoppedBy ?? stops });
         changed += 1;
       }
       return changed;
@@ -76,7 +77,7 @@ export async function applySecurityEvents(token: SecurityEventToken, events: rea
       receivedAt,
       expireAt: Timestamp.fromMillis(receivedAt.toMillis() + EVENT_RETENTION_DAYS * 86_400_000),
     });
-    return { applied: { duplicate: false, changedUsers }, staged };
+    return { applied: { duplicate: false, changedUsers, stoppedUsers }, staged };
   });
   await Promise.all(staged.map((event) => deps.events.publish(event)));
   return applied;

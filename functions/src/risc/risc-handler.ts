@@ -47,8 +47,9 @@ function logEvents(token: SecurityEventToken, events: readonly SecurityEvent[], 
     if (event.name === 'verification') log.info('RISC verification event received', { state: event.state ?? null });
     else if (event.name === 'unknown') log.warn('Security event of an unknown type; acknowledged and ignored', { eventType: event.uri });
     else {
-      // reauthReason: the user was marked reauth_required (the metric of infra/monitoring/ counts these lines).
-      const reauth = changedUsers > 0 && isStopEvent(event.name) ? { reauthReason: lifecycleReasonOf(event.name) } : {};
+      // reauthReason: this event took a user from active to reauth_required (the metric of
+      // infra/monitoring/ counts these lines); a second event for a user already stopped has none.
+      const reauth = (applied.stoppedUsers[index] ?? 0) > 0 && isStopEvent(event.name) ? { reauthReason: lifecycleReasonOf(event.name) } : {};
       log.info('Security event applied', { eventType: event.name, subject: event.subject.kind, changedUsers, ...(event.reason ? { reason: event.reason } : {}), ...reauth });
     }
   });

@@ -72,6 +72,23 @@ describe('riscReceiver', () => {
       expect((await kit.user('u4'))?.lastSecurityEvent).toMatchObject({ type: 'account-disabled', reason: 'hijacking' });
     });
 
+    it('a second stop event for a user already stopped is applied, but not counted as marking them reauth_required again', async () => {
+      await kit.connect('u9');
+      const before = fn.logs.length;
+      expect((await send({ event: 'sessions-revoked', sub: 'u9' })).status).toBe(202);
+      expect((await send({ event: 'tokens-revoked', sub: 'u9' })).status).toBe(202);
+      await expectStopped('u9', 'grant_revoked');
+      const applied = fn.logs
+        .slice(before)
+        .filter((line) => line.includes('Security event applied'))
+        .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { eventType: string; reauthReason?: string });
+      // The metric of users marked reauth_required counts the lines with reauthReason: one for this user.
+      expect(applied.map((line) => [line.eventType, line.reauthReason])).toEqual([
+        ['sessions-revoked', 'risc_sessions_revoked'],
+        ['tokens-revoked', undefined],
+      ]);
+    });
+
     it('account-credential-change-required and account-enabled are recorded; the grant is kept', async () => {
       await kit.connect('u5');
       expect((await send({ event: 'account-credential-change-required', sub: 'u5' })).status).toBe(202);

@@ -20,6 +20,21 @@ export function refreshTokenIds(refreshToken: string): string[] {
   return [prefixId(refreshToken.slice(0, TOKEN_PREFIX_LENGTH)), doubleHashId(createHash('sha512').update(inner).digest())];
 }
 
+/** A stored refresh token as two records of a user hold it: sealed, and (since issue 9) identified. */
+export interface HeldRefreshToken {
+  refreshToken?: { ciphertext: string } | undefined;
+  refreshTokenIds?: readonly string[] | undefined;
+}
+
+/**
+ * Whether two records hold the same refresh token: by `refreshTokenIds`, which follow the token
+ * itself (a key rotation's re-seal keeps them while the ciphertext changes), else by the sealed bytes.
+ */
+export function sameRefreshToken(a: HeldRefreshToken, b: HeldRefreshToken): boolean {
+  if (a.refreshTokenIds && b.refreshTokenIds) return a.refreshTokenIds.join(' ') === b.refreshTokenIds.join(' ');
+  return a.refreshToken?.ciphertext === b.refreshToken?.ciphertext;
+}
+
 /**
  * The stored identifier a security event's token subject matches, or undefined when the
  * algorithm is unknown or the value cannot be one (so nothing is matched by accident).

@@ -7,7 +7,7 @@ import type { RetryPolicy } from '../retry/retry';
 import { isUnreadableToken, keyFailure } from '../tokens/key-failure';
 import type { TokenVault } from '../tokens/vault';
 import { openCachedAccessToken } from './cached-access-token';
-import { refreshTokenIds } from './refresh-token-ids';
+import { refreshTokenIds, sameRefreshToken } from './refresh-token-ids';
 import type { UserRecord } from './user-record';
 import { storageFailure } from './storage-failure';
 
@@ -44,6 +44,7 @@ export interface RequestAccess {
  */
 export function requestAccess(userId: string, record: UserRecord, deps: RequestAccessDeps): RequestAccess {
   let sealedRefresh = record.refreshToken;
+  let heldIds = record.refreshTokenIds;
   const refresh = async (): Promise<string> => {
     if (!sealedRefresh) throw new GrantRevokedError();
     const previous = sealedRefresh;
@@ -58,6 +59,7 @@ export function requestAccess(userId: string, record: UserRecord, deps: RequestA
       throw error instanceof GrantRevokedError ? error : toExchangeError(error);
     });
     if (tokens.rotatedRefreshToken) {
+      const rotatedIds = refreshTokenIds(tokens.rotatedRefreshToken);
       const sealed = await deps.vault.seal(userId, 'refreshToken', tokens.rotatedRefreshToken).catch((error: unknown) => {
         throw keyFailure(error);
       });
@@ -65,13 +67,15 @@ export function requestAccess(userId: string, record: UserRecord, deps: RequestA
       await deps.db
         .runTransaction(async (tx) => {
           const current = (await tx.get(ref)).data() as UserRecord | undefined;
-          if (current?.refreshToken?.ciphertext !== previous.ciphertext) return;
-          tx.update(ref, { refreshToken: sealed, refreshTokenIds: refreshTokenIds(tokens.rotatedRefreshToken!) });
+          // Another token there is a sign-in's or a worker's, and wins; the same one re-sealed by a key rotation is not.
+          if (!current || !sameRefreshToken(current, { refreshToken: previous, refreshTokenIds: heldIds })) return;
+          tx.update(ref, { refreshToken: sealed, refreshTokenIds: rotatedIds });
         })
         .catch((error: unknown) => {
           throw storageFailure(error);
         });
       sealedRefresh = sealed;
+      heldIds = rotatedIds;
     }
     return tokens.accessToken;
   };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { refreshTokenIdFromEvent, refreshTokenIds } from '../../../functions/src/users/refresh-token-ids';
+import { refreshTokenIdFromEvent, refreshTokenIds, sameRefreshToken } from '../../../functions/src/users/refresh-token-ids';
 import { tokenIdentifier } from '../../../sandbox/src/risc/token-identifier';
 
 const TOKEN = `1//0${'gLx9-Ab_cd'.repeat(10)}`;
@@ -44,4 +44,14 @@ describe('refresh token identifiers', () => {
   ])('matches nothing for %s', (_name, alg, token) => {
     expect(refreshTokenIdFromEvent(alg, token)).toBeUndefined();
   });
+
+  it('two records hold the same refresh token when its identifiers match, whatever its seal (a key rotation re-seals it)', () => {
+    const ids = refreshTokenIds('1//0same-token');
+    expect(sameRefreshToken({ refreshToken: { ciphertext: 'under-v1' }, refreshTokenIds: ids }, { refreshToken: { ciphertext: 'under-v2' }, refreshTokenIds: [...ids] })).toBe(true);
+    expect(sameRefreshToken({ refreshToken: { ciphertext: 'same' }, refreshTokenIds: ids }, { refreshToken: { ciphertext: 'same' }, refreshTokenIds: refreshTokenIds('1//0another') })).toBe(false);
+    // A record from before identifiers were stored: only the sealed bytes can say.
+    expect(sameRefreshToken({ refreshToken: { ciphertext: 'a' } }, { refreshToken: { ciphertext: 'a' }, refreshTokenIds: ids })).toBe(true);
+    expect(sameRefreshToken({ refreshToken: { ciphertext: 'a' } }, { refreshToken: { ciphertext: 'b' }, refreshTokenIds: ids })).toBe(false);
+  });
 });
+

@@ -1,6 +1,7 @@
 import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import type { UserChange } from '../../events/user-event';
 import type { OutboxWrites, StagedEvent, UserEvents } from '../../events/user-events';
+import { sameRefreshToken } from '../../users/refresh-token-ids';
 import type { UserRecord } from '../../users/user-record';
 
 export type SkipReason = 'missing' | 'inactive' | 'stale_dispatch' | 'lease_held' | 'lost_race' | 'grant_replaced';
@@ -174,14 +175,11 @@ function keepEarlierRun(fields: Record<string, unknown>, current: UserRecord, le
 /**
  * The run's fields drop the refresh token (Google refused the grant: invalid_grant), but the one
  * stored now is another grant's: a sign-in mid-run (after the user revoked and came back) stored
- * it, and the refusal says nothing about it. Compared by `refreshTokenIds`, which follow the token
- * itself (a key rotation's re-seal keeps them), else by the sealed bytes.
+ * it, and the refusal says nothing about it (sameRefreshToken: a key rotation's re-seal is the same token).
  */
 function grantReplaced(fields: Record<string, unknown>, current: UserRecord, lease: Lease): boolean {
   if (!(fields.refreshToken instanceof FieldValue && fields.refreshToken.isEqual(FieldValue.delete()))) return false;
-  const held = lease.record;
-  if (held.refreshTokenIds && current.refreshTokenIds) return held.refreshTokenIds.join(' ') !== current.refreshTokenIds.join(' ');
-  return held.refreshToken?.ciphertext !== current.refreshToken?.ciphertext;
+  return !sameRefreshToken(lease.record, current);
 }
 
 /** Of a final write, only letting go of the user: its lease and its dispatch. */

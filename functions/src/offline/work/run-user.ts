@@ -84,7 +84,7 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     }
     const now = deps.now();
     await deps.leases.finish(lease, {
-      ...access.pendingWrites(),
+      ...(await access.pendingWrites()),
       ...progress,
       lastRunAt: Timestamp.fromDate(now),
       lastSummary: summary,
@@ -98,11 +98,11 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     // The hard stop cut a call in flight: the run stopped at its deadline, whatever the job made of
     // the abort. A failure of another cause (a refresh, our key) is recorded as that failure.
     if (deps.stop?.aborted && !access.refreshFailure && cutBy(deps.stop, error)) {
-      return recordStopped(lease, error, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
+      return recordStopped(lease, error, { keep: { ...(await access.pendingWrites()), ...progress }, change: access.scopesChange() }, deps, logger);
     }
     // A refresh a Drive 401 asked for fails inside the job's call; the job saw it as its own failure.
     const failure = access.refreshFailure?.error ?? error;
-    return recordFailure(lease, failure, { keep: { ...access.pendingWrites(), ...progress }, change: access.scopesChange() }, deps, logger);
+    return recordFailure(lease, failure, { keep: { ...(await access.pendingWrites()), ...progress }, change: access.scopesChange() }, deps, logger);
   }
 }
 

@@ -19,10 +19,12 @@ export interface UserAccessDeps {
 /**
  * The access token for one leased user during one run. Refreshing stores a rotated refresh token
  * at once (losing it would lose the user), while the new access token is only remembered and
- * written with the run's final update, saving a Firestore write per run.
+ * written with the run's final update, saving a Firestore write per run. It is sealed then, not
+ * when it arrived: under the key current at the write, so a key rotation's settle margin
+ * (REWRAP_SETTLE_MARGIN_SECONDS) covers it however long the run took (rotation/rewrap-tokens.ts).
  */
 export class UserAccess {
-  private refreshedFields: Record<string, unknown> = {};
+  private refreshed: { accessToken: string; expiresAt: Date | undefined } | undefined;
   /** Set when a refresh answered with another set of scopes than the stored one. */
   private grantedScopes: string[] | undefined;
   private revoked = false;
@@ -89,11 +91,7 @@ export class UserAccess {
     }
     // Google names the scopes the grant has now; an answer without any says nothing about them.
     if (tokens.scopes.length > 0 && !sameScopes(tokens.scopes, record.scopes ?? [])) this.grantedScopes = tokens.scopes;
-    this.refreshedFields = {
-      accessToken: await this.deps.vault.seal(userId, 'accessToken', tokens.accessToken),
-      ...(tokens.expiresAt ? { accessTokenExpiresAt: Timestamp.fromDate(tokens.expiresAt) } : {}),
-      ...(this.grantedScopes ? { scopes: this.grantedScopes } : {}),
-    };
+    this.refreshed = { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt };
     return tokens.accessToken;
   }
 
@@ -102,9 +100,18 @@ export class UserAccess {
     return new GrantRevokedError();
   }
 
-  /** Fields to add to the run's final write (empty when the cached token was used). */
-  pendingWrites(): Record<string, unknown> {
-    return this.refreshedFields;
+  /**
+   * Fields to add to the run's final write (empty when the cached token was used), the refreshed
+   * access token sealed now. It is only a cache: if it cannot be sealed, it is left out and the
+   * next run refreshes again.
+   */
+  async pendingWrites(): Promise<Record<string, unknown>> {
+    const scopes = this.grantedScopes ? { scopes: this.grantedScopes } : {};
+    if (!this.refreshed) return scopes;
+    const { accessToken, expiresAt } = this.refreshed;
+    const sealed = await this.deps.vault.seal(this.lease.userId, 'accessToken', accessToken).catch(() => undefined);
+    if (!sealed) return scopes;
+    return { accessToken: sealed, ...(expiresAt ? { accessTokenExpiresAt: Timestamp.fromDate(expiresAt) } : {}), ...scopes };
   }
 
   /** The run's `scopes_changed` event, when a refresh answered with other scopes than the document holds. */

@@ -1,4 +1,4 @@
-import type { Firestore } from '@google-cloud/firestore';
+import { type Firestore, Timestamp } from '@google-cloud/firestore';
 import { loadGoogleOAuthConfig, loadWorkerConfig } from '../../functions/src/config';
 import { loadDriveConfig } from '../../functions/src/drive/drive-config';
 import { USER_EVENTS_OFF, type UserEvents } from '../../functions/src/events/user-events';
@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../../functions/src/logging/logger';
 import { DEFAULT_DUE_SHARDS } from '../../functions/src/config/due-index-config';
 import { drawShard } from '../../functions/src/offline/due-index/due-index';
 import { LeaseStore } from '../../functions/src/offline/work/lease-store';
+import { type BatchResult, runBatch } from '../../functions/src/offline/work/run-batch';
 import type { RunUserDeps } from '../../functions/src/offline/work/run-user';
 import { fileKeySource } from '../../functions/src/tokens/file-key-source';
 import { createTokenVault, type TokenVault } from '../../functions/src/tokens/vault';
@@ -102,4 +103,14 @@ export async function startOfflineHarness(
       await db.terminate();
     },
   };
+}
+
+/**
+ * One worker run of a user whose cached access token has expired (so the run refreshes first, and
+ * its final write carries a new token), dispatched for it alone, with the given deps (jobs, vault).
+ */
+export async function runWithExpiredToken(h: OfflineHarness, userId: string, overrides: Partial<RunUserDeps> = {}): Promise<BatchResult> {
+  const dispatchId = `dispatch-${userId}`;
+  await h.db.collection('users').doc(userId).update({ accessTokenExpiresAt: Timestamp.fromMillis(0), dispatch: { id: dispatchId, at: Timestamp.now() } });
+  return runBatch({ v: 1, users: [{ userId, dispatchId }] }, Date.now() + 60_000, { ...h.workerDeps(overrides), owner: `worker-${userId}` });
 }

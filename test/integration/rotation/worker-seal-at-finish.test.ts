@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Timestamp } from '@google-cloud/firestore';
 import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
-import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { decodeBase64Key } from '../../../functions/src/tokens/key-material';
 import { createTokenVault, type SealedToken } from '../../../functions/src/tokens';
-import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { type OfflineHarness, runWithExpiredToken, startOfflineHarness } from '../../support/offline-harness';
 import { StaticKeySource } from '../../unit/tokens/helpers/static-key-source';
 
 /**
@@ -21,8 +19,6 @@ describe('the worker seals a refreshed access token at its final write', () => {
 
   it('under the version current at the write, not the one current at the refresh', async () => {
     await h.connect('rotating');
-    // The cached access token has expired: the run refreshes before its job.
-    await h.db.collection('users').doc('rotating').update({ accessTokenExpiresAt: Timestamp.fromMillis(0), dispatch: { id: 'r1', at: Timestamp.now() } });
     // The harness's key is version 1; version 2 becomes current while the job runs.
     const keys = new StaticKeySource(['1', '2']);
     keys.keys.set('1', decodeBase64Key(readFileSync(h.env.TOKEN_KEY_FILE!, 'utf8').trim())!);
@@ -37,10 +33,8 @@ describe('the worker seals a refreshed access token at its final write', () => {
     };
     const refreshesBefore = h.sandbox.admin.stats().refreshes;
 
-    const result = await runBatch({ v: 1, users: [{ userId: 'rotating', dispatchId: 'r1' }] }, Date.now() + 60_000, {
-      ...h.workerDeps({ vault: createTokenVault(keys), jobs: [rotates] }),
-      owner: 'worker-rotation',
-    });
+    // The run refreshes before its job, under version 1.
+    const result = await runWithExpiredToken(h, 'rotating', { vault: createTokenVault(keys), jobs: [rotates] });
 
     expect(result.outcomes).toEqual([expect.objectContaining({ status: 'done' })]);
     expect(h.sandbox.admin.stats().refreshes - refreshesBefore).toBe(1);

@@ -105,7 +105,7 @@ export class LeaseStore {
         tx.update(ref, releaseOnly(fields));
         return 'grant_replaced' as const;
       }
-      tx.update(ref, keepEarlierRun(fields, current, lease));
+      tx.update(ref, keepEarlierRun(keepNewerSignIn(fields, current, lease), current, lease));
       return true;
     });
   }
@@ -149,8 +149,9 @@ export class LeaseStore {
         tx.update(ref, releaseOnly(fields));
         return { event: undefined, replaced: true as const };
       }
-      const event = this.stage(tx, current, change);
-      tx.update(ref, { ...keepEarlierRun(fields, current, lease), ...event?.userFields });
+      // A sign-in mid-run stored its own scopes: the run's refresh has no change to report on them.
+      const event = signedInSince(fields, current, lease) ? undefined : this.stage(tx, current, change);
+      tx.update(ref, { ...keepEarlierRun(keepNewerSignIn(fields, current, lease), current, lease), ...event?.userFields });
       return { event };
     });
   }
@@ -170,6 +171,29 @@ function keepEarlierRun(fields: Record<string, unknown>, current: UserRecord, le
   const theirs = current.nextRunAt;
   if (!(ours instanceof Timestamp) || !(theirs instanceof Timestamp) || theirs.isEqual(lease.leasedUntil)) return fields;
   return theirs.toMillis() < ours.toMillis() ? { ...fields, nextRunAt: theirs } : fields;
+}
+
+/** What a sign-in stores of the grant: a run's writes from the grant it started with must not overwrite them. */
+const SIGN_IN_FIELDS: ReadonlySet<string> = new Set(['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenIds', 'scopes']);
+
+/**
+ * The user signed in again while we held the lease (the exchange leaves the lease be), and this is
+ * not the run's verdict on the grant itself (reauth_required, which grantReplaced judges).
+ */
+function signedInSince(fields: Record<string, unknown>, current: UserRecord, lease: Lease): boolean {
+  const ours = lease.record.connectedAt;
+  const theirs = current.connectedAt;
+  return fields.status === undefined && ours instanceof Timestamp && theirs instanceof Timestamp && !theirs.isEqual(ours);
+}
+
+/**
+ * After a sign-in mid-run, the run's tokens and scopes (refreshed from the grant it started with)
+ * are dropped from its writes: the sign-in's are newer, and may carry scopes the old grant lacks.
+ * The rest (cursors, summary, the next run) is the run's to record.
+ */
+function keepNewerSignIn(fields: Record<string, unknown>, current: UserRecord, lease: Lease): Record<string, unknown> {
+  if (!signedInSince(fields, current, lease)) return fields;
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !SIGN_IN_FIELDS.has(key)));
 }
 
 /**

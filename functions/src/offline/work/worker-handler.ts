@@ -22,8 +22,9 @@ export function finishingMarginSeconds(timeoutSeconds: number): number {
 
 /**
  * The invocation's hard stop, half the finishing margin before the timeout: runs stop starting work at
- * the deadline, but a Google call already in flight (a slow download, a retry's backoff) can outlast
- * it; the stop aborts those calls so that every lease is still recorded and released in time.
+ * the deadline, but a Google call already in flight (a slow download or upload, a call the retries
+ * repeat) can outlast it; the stop aborts those calls, and a retry waiting out its backoff fails at
+ * once when it wakes, so that every lease is still recorded and released in time.
  */
 function hardStop(timeoutSeconds: number): { signal: AbortSignal; clear: () => void } {
   const controller = new AbortController();

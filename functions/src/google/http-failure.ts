@@ -60,12 +60,19 @@ function headerValue(headers: unknown, name: string): string | undefined {
 const TRANSIENT_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'backendError', 'internalError']);
 
 /**
+ * A call its caller aborted (the worker's hard stop): gaxios marks it `AbortError`, where its own
+ * per-attempt timeout is `TimeoutError`, a network failure like any other.
+ */
+export function isCallerAbort(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'AbortError';
+}
+
+/**
  * Network failures, 408, 429, 5xx and Drive's rate-limit 403s are worth another try; the rest are
- * not. Nor is a call its caller aborted (the worker's hard stop): gaxios marks it `AbortError`,
- * where its own per-attempt timeout is `TimeoutError`, a network failure like any other.
+ * not, nor is a call its caller aborted (isCallerAbort).
  */
 export function classifyGoogleFailure(error: unknown): FailureClass {
-  if ((error as { code?: unknown } | null)?.code === 'AbortError') return { kind: 'permanent' };
+  if (isCallerAbort(error)) return { kind: 'permanent' };
   const failure = readHttpFailure(error);
   const transient =
     failure.network ||

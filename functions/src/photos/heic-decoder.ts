@@ -67,15 +67,14 @@ export async function decodeHeic(
 ): Promise<DecodedPixels> {
   signal?.throwIfAborted();
   const worker = new Worker(DECODE_THREAD, { eval: true, workerData: { ...libheifModule(), sharpPath: require.resolve('sharp'), maxDimension } });
-  let onAbort: (() => void) | undefined;
   try {
     const answer = await new Promise<ThreadAnswer>((resolve, reject) => {
       const timer = setTimeout(() => reject(new HeicDecodeError(`the decode took longer than ${timeoutMs} ms`)), timeoutMs);
       const settle = () => {
         clearTimeout(timer);
-        if (onAbort) signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
       };
-      onAbort = () => {
+      const onAbort = () => {
         settle();
         reject(signal?.reason);
       };

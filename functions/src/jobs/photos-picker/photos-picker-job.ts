@@ -57,8 +57,7 @@ export function createPhotosPickerJob(deps: PhotosPickerJobDeps): OfflineJob {
         events: deps.events,
         sourceBudget: deps.sourceBudget,
         maxSourceBytes: deps.maxSourceBytes,
-        // The run's stop reaches the decode too (a HEIC decode in flight is ended).
-        enhance: { ...deps.enhance, signal: context.signal },
+        enhance: deps.enhance,
         deadline: context.deadline,
         signal: context.signal,
         now: context.now,

@@ -33,7 +33,7 @@ export interface SessionRunDeps {
   maxSourceBytes: number;
   enhance: EnhanceOptions;
   deadline: number;
-  /** The run's stop (OfflineJobContext.signal): also in `enhance`, and given to the source budget. */
+  /** The run's stop (OfflineJobContext.signal): for the source budget and the decode (a HEIC decode in flight is ended). */
   signal: AbortSignal;
   now: () => number;
   logger: Logger;
@@ -213,7 +213,7 @@ export class SessionRun {
       const download = await this.deps.picker.download(baseUrl, this.deps.maxSourceBytes);
       if (download.kind === 'too_large') return 'too_large' as const;
       try {
-        return (await enhancePhoto(download.data, this.deps.enhance)).data;
+        return (await enhancePhoto(download.data, { ...this.deps.enhance, signal: this.deps.signal })).data;
       } catch (error) {
         if (isUnsupportedImageError(error)) return 'unsupported_format' as const;
         throw error;

@@ -105,7 +105,7 @@ export class LeaseStore {
         tx.update(ref, releaseOnly(fields));
         return 'grant_replaced' as const;
       }
-      tx.update(ref, keepEarlierRun(keepNewerSignIn(fields, current, lease), current, lease));
+      tx.update(ref, overConcurrentWrites(fields, current, lease));
       return true;
     });
   }
@@ -151,7 +151,7 @@ export class LeaseStore {
       }
       // A sign-in mid-run stored its own scopes: the run's refresh has no change to report on them.
       const event = signedInSince(fields, current, lease) ? undefined : this.stage(tx, current, change);
-      tx.update(ref, { ...keepEarlierRun(keepNewerSignIn(fields, current, lease), current, lease), ...event?.userFields });
+      tx.update(ref, { ...overConcurrentWrites(fields, current, lease), ...event?.userFields });
       return { event };
     });
   }
@@ -160,6 +160,11 @@ export class LeaseStore {
     const userChange = change(current);
     return userChange && this.events.stage(writes, current.eventSequence, userChange, this.now());
   }
+}
+
+/** The run's fields, less what writes made while we held the lease have a newer say on (the two rules below). */
+function overConcurrentWrites(fields: Record<string, unknown>, current: UserRecord, lease: Lease): Record<string, unknown> {
+  return keepEarlierRun(keepNewerSignIn(fields, current, lease), current, lease);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { OAuth2Client } from 'google-auth-library';
 import type { WorkerConfig } from '../../config/offline-config';
 import { createDriveClient } from '../../drive/drive-client';
 import type { DriveConfig } from '../../drive/drive-config';
+import { isCallerAbort } from '../../google/http-failure';
 import { GrantRevokedError } from '../../google/refresh-access-token';
 import type { RetryPolicy } from '../../retry/retry';
 import { missingScopes } from '../../google/scopes';
@@ -49,11 +50,11 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
   const taken = await deps.leases.take({ ...item, owner: deps.owner, now: deps.now(), leaseSeconds: deps.config.leaseSeconds });
   if (taken.kind === 'skipped') return { userId: item.userId, status: 'skipped', reason: taken.reason };
   const lease = taken.lease;
-  const access = new UserAccess(lease, { oauth: deps.oauth, vault: deps.vault, leases: deps.leases, retry: deps.refreshRetry, now: deps.now });
   const logger = deps.logger.child({ userId: item.userId });
-  const progress: Record<string, unknown> = {};
   // Its turn in the lanes came after the deadline: no job would start, so no refresh either.
   if (deps.now().getTime() >= deadline) return releaseUnstarted(lease, deps, logger);
+  const access = new UserAccess(lease, { oauth: deps.oauth, vault: deps.vault, leases: deps.leases, retry: deps.refreshRetry, now: deps.now });
+  const progress: Record<string, unknown> = {};
   try {
     const token = await access.current();
     const auth = new UserAuthClient(token, () => access.refresh(), deps.drive.timeoutMs);
@@ -82,28 +83,33 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
       if (result.runAgainInSeconds !== undefined) runAgainInSeconds = Math.min(runAgainInSeconds ?? Infinity, result.runAgainInSeconds);
       for (const [key, value] of Object.entries(result.summary)) summary[key] = (summary[key] ?? 0) + value;
     }
-    const now = deps.now();
     await deps.leases.finish(lease, {
       ...(await access.pendingWrites()),
       ...progress,
-      lastRunAt: Timestamp.fromDate(now),
-      lastSummary: summary,
-      lastError: FieldValue.delete(),
-      attempts: FieldValue.delete(),
-      nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, !pending, deps.random, runAgainInSeconds)),
+      ...finishedRun(deps, summary, !pending, runAgainInSeconds),
     }, access.scopesChange());
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {
     if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
+    const kept: RunKept = { keep: { ...(await access.pendingWrites()), ...progress }, change: access.scopesChange() };
     // The hard stop cut a call in flight: the run stopped at its deadline, whatever the job made of
     // the abort. A failure of another cause (a refresh, our key) is recorded as that failure.
-    if (deps.stop?.aborted && !access.refreshFailure && cutBy(deps.stop, error)) {
-      return recordStopped(lease, error, { keep: { ...(await access.pendingWrites()), ...progress }, change: access.scopesChange() }, deps, logger);
-    }
+    if (deps.stop?.aborted && !access.refreshFailure && cutBy(deps.stop, error)) return recordStopped(lease, error, kept, deps, logger);
     // A refresh a Drive 401 asked for fails inside the job's call; the job saw it as its own failure.
-    const failure = access.refreshFailure?.error ?? error;
-    return recordFailure(lease, failure, { keep: { ...(await access.pendingWrites()), ...progress }, change: access.scopesChange() }, deps, logger);
+    return recordFailure(lease, access.refreshFailure?.error ?? error, kept, deps, logger);
   }
+}
+
+/** A run's record once it ended without failing: when, its summary, no error, and when next. */
+function finishedRun(deps: RunUserDeps, summary: Record<string, number>, done: boolean, runAgainInSeconds?: number): Record<string, unknown> {
+  const now = deps.now();
+  return {
+    lastRunAt: Timestamp.fromDate(now),
+    lastSummary: summary,
+    lastError: FieldValue.delete(),
+    attempts: FieldValue.delete(),
+    nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, done, deps.random, runAgainInSeconds)),
+  };
 }
 
 function jobsFor(lease: Lease, jobs: readonly OfflineJob[]): OfflineJob[] {
@@ -139,10 +145,10 @@ interface RunKept {
   change: RunChange | undefined;
 }
 
-/** Whether the error is the stop's doing: its reason, or a call it aborted (gaxios' `AbortError`), along the causes. */
+/** Whether the error is the stop's doing: its reason, or a call it aborted, along the causes. */
 function cutBy(stop: AbortSignal, error: unknown): boolean {
   for (let at = error, depth = 0; at !== undefined && at !== null && depth < 8; depth += 1) {
-    if (at === stop.reason || (at as { code?: unknown }).code === 'AbortError') return true;
+    if (at === stop.reason || isCallerAbort(at)) return true;
     at = (at as { cause?: unknown }).cause;
   }
   return false;
@@ -167,16 +173,8 @@ async function releaseUnstarted(lease: Lease, deps: RunUserDeps, logger: Logger)
  */
 async function recordStopped(lease: Lease, error: unknown, { keep, change }: RunKept, deps: RunUserDeps, logger: Logger): Promise<UserRunOutcome> {
   const summary = isOfflineJobError(error) ? error.summary : {};
-  const now = deps.now();
   logger.warn('Run cut at the hard stop; the work in flight is done again next run', { stopped: true, ...(error instanceof Error ? { errorName: error.name } : {}) });
-  await deps.leases.finish(lease, {
-    ...keep,
-    lastRunAt: Timestamp.fromDate(now),
-    lastSummary: summary,
-    lastError: FieldValue.delete(),
-    attempts: FieldValue.delete(),
-    nextRunAt: Timestamp.fromDate(nextRunAfterSuccess(now, deps.config.intervalSeconds, false, deps.random)),
-  }, change);
+  await deps.leases.finish(lease, { ...keep, ...finishedRun(deps, summary, false) }, change);
   return { userId: lease.userId, status: 'done', pending: true, summary, stopped: true };
 }
 

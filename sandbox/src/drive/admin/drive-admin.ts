@@ -42,7 +42,7 @@ export function createDriveAdmin(state: DriveState): DriveAdmin {
         content: Buffer.from(input.content),
         appProperties: input.appProperties ?? {},
         parents: input.parents ?? ['appDataFolder'],
-        abusive: input.abusive ?? false,
+        abusive: input.abusive,
       });
       return snapshotOf(file, false);
     },

@@ -56,7 +56,7 @@ readonly CONFIG_DEFAULTS=(
 
 # Passed to every function as environment variables when set (empty = the code's default).
 # functions.sh adds GOOGLE_CLOUD_PROJECT, OFFLINE_WORK_TOPIC, and, where a row needs them,
-# TOKEN_KEY_SECRET, DISPATCH_TOPIC, WORKER_TIMEOUT_SECONDS (the row's timeout), USER_EVENTS_TOPIC
+# TOKEN_KEY_SECRET, DISPATCH_TOPIC, WORKER_TIMEOUT_SECONDS or REQUEST_TIMEOUT_SECONDS (the row's timeout), USER_EVENTS_TOPIC
 # (even when empty: that turns events off) and the webhook's settings.
 readonly FUNCTION_ENV_KEYS=(
   GOOGLE_OAUTH_CLIENT_ID GOOGLE_OAUTH_REDIRECT_URI ALLOWED_AUDIENCES ALLOWED_AUTHORIZED_PARTIES ALLOWED_REDIRECT_URIS ALLOWED_ORIGINS

@@ -30,6 +30,13 @@ export const nonNegativeInt = (fallback: number) =>
     z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').default(fallback),
   );
 
+/** A whole number in [min, max], or undefined when unset. */
+export const optionalInt = (min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).optional(),
+  );
+
 export const bool = (fallback: boolean) =>
   z.preprocess(
     blankToUndefined,

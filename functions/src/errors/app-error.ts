@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'key_unavailable',
   'key_misconfigured',
   'storage_unavailable',
+  'deadline_exceeded',
   'internal',
 ] as const;
 

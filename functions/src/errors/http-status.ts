@@ -42,6 +42,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'upstream_unavailable':
     case 'storage_unavailable':
     case 'key_unavailable':
+    case 'deadline_exceeded':
       return 503;
   }
 }

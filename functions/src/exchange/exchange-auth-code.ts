@@ -10,9 +10,12 @@ import { storageFailure } from '../users/storage-failure';
 
 /** What the exchange needs from Google, as two calls; wired to google-auth-library in production. */
 export interface GoogleSignIn {
-  /** `redirectUri` undefined: the configured one (GOOGLE_OAUTH_REDIRECT_URI, empty for iOS and Android). */
-  exchangeCode(code: string, redirectUri?: string): Promise<ExchangedTokens>;
-  verifyIdToken(idToken: string): Promise<GoogleIdentity>;
+  /**
+   * `redirectUri` undefined: the configured one (GOOGLE_OAUTH_REDIRECT_URI, empty for iOS and
+   * Android). `signal`: the request's deadline (HttpRequest.signal); no retry starts after it.
+   */
+  exchangeCode(code: string, options?: { redirectUri?: string | undefined; signal?: AbortSignal | undefined }): Promise<ExchangedTokens>;
+  verifyIdToken(idToken: string, signal?: AbortSignal): Promise<GoogleIdentity>;
 }
 
 export interface ExchangeDeps {
@@ -34,12 +37,16 @@ export interface ExchangeResult {
  * Turns a one-time serverAuthCode into a stored, encrypted offline grant. Every check that can
  * reject the sign-in runs before anything is written, so a rejected exchange stores nothing.
  */
-export async function exchangeAuthCode(code: string, deps: ExchangeDeps, redirectUri?: string): Promise<ExchangeResult> {
-  const tokens = await deps.google.exchangeCode(code, redirectUri);
+export async function exchangeAuthCode(
+  code: string,
+  deps: ExchangeDeps,
+  { redirectUri, signal }: { redirectUri?: string | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<ExchangeResult> {
+  const tokens = await deps.google.exchangeCode(code, { redirectUri, signal });
   if (!tokens.idToken) {
     throw new AppError('id_token_missing', 'Google returned no ID token: request the openid, email and profile scopes.');
   }
-  const identity = await deps.google.verifyIdToken(tokens.idToken);
+  const identity = await deps.google.verifyIdToken(tokens.idToken, signal);
   const missing = missingScopes(deps.requiredScopes, tokens.scopes);
   if (missing.length > 0) {
     throw new AppError('insufficient_scope', 'The user did not grant every scope this app needs.', {

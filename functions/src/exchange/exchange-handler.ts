@@ -18,7 +18,7 @@ export function createExchangeHandler(deps: ExchangeDeps, options: ExchangeHandl
   return async (request) => {
     const { code, redirectUri } = readExchangeRequest(request, options.allowedRedirectUris);
     await options.appCheck?.(request);
-    const result = await exchangeAuthCode(code, deps, redirectUri);
+    const result = await exchangeAuthCode(code, deps, { redirectUri, signal: request.signal });
     return { status: 200, body: result };
   };
 }

@@ -20,6 +20,8 @@ export interface ExchangeOptions {
   redirectUri: string;
   retry: RetryPolicy;
   retryDeps?: RetryDeps;
+  /** The request's deadline: no retry starts after it (the library's getToken takes no signal). */
+  signal?: AbortSignal | undefined;
 }
 
 export async function exchangeCode(client: OAuth2Client, code: string, options: ExchangeOptions): Promise<ExchangedTokens> {
@@ -29,6 +31,7 @@ export async function exchangeCode(client: OAuth2Client, code: string, options: 
       classifyGoogleFailure,
       options.retry,
       options.retryDeps,
+      options.signal,
     );
     if (!tokens.access_token) throw new AppError('upstream_unavailable', 'Google answered without an access token.', { retryAfterSeconds: 5 });
     return {

@@ -15,7 +15,7 @@ export function interactiveRetryPolicy(config: IdentityConfig): RetryPolicy {
 export function createGoogleSignIn(config: GoogleOAuthConfig, retry: RetryPolicy = interactiveRetryPolicy(config)): GoogleSignIn {
   const client = createOAuthClient(config);
   return {
-    exchangeCode: (code, redirectUri = config.redirectUri) => exchangeCode(client, code, { redirectUri, retry }),
+    exchangeCode: (code, { redirectUri = config.redirectUri, signal } = {}) => exchangeCode(client, code, { redirectUri, retry, signal }),
     verifyIdToken: createIdTokenVerifier(client, config, retry),
   };
 }

@@ -28,14 +28,18 @@ interface RawRefresh {
   refreshToken(refreshToken: string): Promise<{ tokens: Credentials }>;
 }
 
+/**
+ * `signal`: the caller's stop. The library's refresh takes none, so an attempt in flight runs to its
+ * own timeout (GOOGLE_HTTP_TIMEOUT_MS), but no retry starts after the stop (withRetry).
+ */
 export async function refreshAccessToken(
   client: OAuth2Client,
   refreshToken: string,
   retry: RetryPolicy,
-  retryDeps?: RetryDeps,
+  { retryDeps, signal }: { retryDeps?: RetryDeps; signal?: AbortSignal | undefined } = {},
 ): Promise<RefreshedTokens> {
   try {
-    const { tokens } = await withRetry(() => (client as unknown as RawRefresh).refreshToken(refreshToken), classifyGoogleFailure, retry, retryDeps);
+    const { tokens } = await withRetry(() => (client as unknown as RawRefresh).refreshToken(refreshToken), classifyGoogleFailure, retry, retryDeps, signal);
     if (!tokens.access_token) throw new Error('Google answered a refresh without an access token');
     return {
       accessToken: tokens.access_token,

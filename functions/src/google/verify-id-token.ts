@@ -17,8 +17,11 @@ export interface GoogleIdentity {
   locale: string | undefined;
 }
 
-/** Checks a Google ID token and says whose it is; throws `invalid_id_token` (401) otherwise. */
-export type IdTokenVerifier = (idToken: string) => Promise<GoogleIdentity>;
+/**
+ * Checks a Google ID token and says whose it is; throws `invalid_id_token` (401) otherwise.
+ * `signal`: the request's deadline; a certificate fetch starts no retry after it.
+ */
+export type IdTokenVerifier = (idToken: string, signal?: AbortSignal) => Promise<GoogleIdentity>;
 
 /**
  * Exactly the exchange's checks: signature by kid, iss, aud in ALLOWED_AUDIENCES, azp when configured, exp/iat.
@@ -27,8 +30,8 @@ export type IdTokenVerifier = (idToken: string) => Promise<GoogleIdentity>;
  */
 export function createIdTokenVerifier(client: OAuth2Client, config: IdentityConfig, retry: RetryPolicy): IdTokenVerifier {
   prefetchCerts(client);
-  return (idToken) =>
-    verifyGoogleIdToken(client, idToken, { audiences: config.allowedAudiences, authorizedParties: config.allowedAuthorizedParties, retry });
+  return (idToken, signal) =>
+    verifyGoogleIdToken(client, idToken, { audiences: config.allowedAudiences, authorizedParties: config.allowedAuthorizedParties, retry, signal });
 }
 
 export interface IdTokenPolicy {
@@ -37,6 +40,7 @@ export interface IdTokenPolicy {
   authorizedParties: readonly string[];
   retry: RetryPolicy;
   retryDeps?: RetryDeps;
+  signal?: AbortSignal | undefined;
 }
 
 export async function verifyGoogleIdToken(client: OAuth2Client, idToken: string, policy: IdTokenPolicy): Promise<GoogleIdentity> {
@@ -66,6 +70,7 @@ async function verifySignatureAndClaims(client: OAuth2Client, idToken: string, p
       classifyGoogleFailure,
       policy.retry,
       policy.retryDeps,
+      policy.signal,
     );
     const payload = ticket.getPayload();
     if (!payload) throw invalid('The ID token has no claims.');

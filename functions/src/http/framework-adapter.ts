@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { AppError, isAppError } from '../errors/app-error';
 import { loadLoggingConfig } from '../config/logging-config';
+import { loadRequestTimeoutConfig } from '../config/request-timeout-config';
 import { withLogContext } from '../logging/log-context';
 import { describeError, errorReport, type Logger } from '../logging/logger';
 import { traceFields } from '../logging/trace-context';
+import { withAnswerDeadline } from './answer-deadline';
 import { errorReply } from './error-reply';
 import type { HttpHandler, HttpReply, HttpRequest } from './types';
 import { installBodyReader } from './body-reader';
@@ -18,21 +20,27 @@ export interface HttpFunctionOptions {
   logAnswers?: boolean;
   /** The project in the lines' trace field; default GOOGLE_CLOUD_PROJECT. */
   traceProject?: string | undefined;
+  /** The function's timeout, which its answer must beat (answer-deadline.ts); default REQUEST_TIMEOUT_SECONDS, unset: none. */
+  timeoutSeconds?: number | undefined;
 }
 
 /**
  * Adapts a product HttpHandler to functions-framework: the one place where thrown errors become
  * HTTP answers. AppErrors map through `errorReply`; anything else is a bug, logged for the
  * operator (name and stack frames for Error Reporting, never the message, which may quote a
- * secret) and answered 500. Every line logged while serving a request carries its trace.
+ * secret) and answered 500. Every line logged while serving a request carries its trace. A request
+ * still at work shortly before the function's timeout is answered 503 (answer-deadline.ts).
  */
 export function toHttpFunction(handler: HttpHandler, logger: Logger, options: HttpFunctionOptions = {}): HttpFunction {
   const traceProject = 'traceProject' in options ? options.traceProject : loadLoggingConfig().traceProject;
   // Loaded before the framework builds its app: bodies are read bounded, and Express's own
   // failures get the product's answers too (body-reader.ts).
   installBodyReader({ answerError: (error, req, res) => answerExpressFailure(error, req, res, logger, traceProject) });
+  const timeoutSeconds = 'timeoutSeconds' in options ? options.timeoutSeconds : loadRequestTimeoutConfig().timeoutSeconds;
   const fail = (error: unknown) => replyForFailure(error, logger);
-  const answer = options.cors ? corsAware(handler, options.cors, fail) : handler;
+  // Inside CORS, so that a browser can read the deadline's answer too.
+  const timed = timeoutSeconds === undefined ? handler : withAnswerDeadline(handler, timeoutSeconds, fail);
+  const answer = options.cors ? corsAware(timed, options.cors, fail) : timed;
   return async (req: Request, res: Response) => {
     const request = toHttpRequest(req);
     await withLogContext(traceFields(request.headers, traceProject), async () => {

@@ -8,6 +8,12 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Exact bytes received, or empty. */
   readonly rawBody: Buffer;
+  /**
+   * Fires when the request has been answered at its deadline (`503 deadline_exceeded`, shortly
+   * before the function's timeout: answer-deadline.ts): work still going on for it should start
+   * no more retries. None when no deadline is configured.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpReply {

@@ -19,5 +19,5 @@ export async function authenticateUser(request: HttpRequest, verify: IdTokenVeri
   if (token.length > MAX_ID_TOKEN_LENGTH || !COMPACT_JWT.test(token)) {
     throw new AppError('invalid_id_token', 'The bearer token is not a Google ID token.');
   }
-  return verify(token);
+  return verify(token, request.signal);
 }

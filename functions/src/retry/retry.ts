@@ -27,23 +27,44 @@ export class RetriesExhaustedError extends Error {
 }
 
 export interface RetryDeps {
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when `signal` fires first. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
 
-export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or as soon as `signal` fires: the loop then gives up rather than waking to retry. */
+export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const wake = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
+  });
 
 export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
 }
 
+/**
+ * `signal` is the caller's stop (a request answered at its deadline, the worker's hard stop):
+ * once it fires no attempt starts, and a backoff in progress ends; an attempt in flight ends by
+ * its own timeout. Stopped after a failure, the loop gives up as when its attempts run out
+ * (RetriesExhaustedError, so the caller answers as it would then); stopped before the first
+ * attempt, it throws the signal's reason.
+ */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   classify: (error: unknown) => FailureClass,
   policy: RetryPolicy,
   { sleep = defaultSleep, random = Math.random }: RetryDeps = {},
+  signal?: AbortSignal,
 ): Promise<T> {
+  signal?.throwIfAborted();
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await operation(attempt);
@@ -52,8 +73,9 @@ export async function withRetry<T>(
       if (failure.kind === 'permanent') throw error;
       const retryAfterMs = failure.retryAfterMs;
       const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxDelayMs;
-      if (attempt >= policy.maxAttempts || tooLong) throw new RetriesExhaustedError(error, attempt, retryAfterMs);
-      await sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, policy, random)));
+      if (attempt >= policy.maxAttempts || tooLong || signal?.aborted) throw new RetriesExhaustedError(error, attempt, retryAfterMs);
+      await sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, policy, random)), signal);
+      if (signal?.aborted) throw new RetriesExhaustedError(error, attempt, retryAfterMs);
     }
   }
 }

@@ -42,6 +42,8 @@ function_env_vars() {
       if ! known_config_key "${value%%=*}" || [[ -z $(cfg "${value%%=*}") ]]; then pairs+=("$value"); fi
     done
   fi
+  # An HTTP function answers 503 deadline_exceeded shortly before its timeout, not Cloud Run's 504.
+  if [[ $FN_TRIGGER == http ]]; then pairs+=("REQUEST_TIMEOUT_SECONDS=${FN_TIMEOUT%s}"); fi
   # Given even when empty: an empty USER_EVENTS_TOPIC is what turns lifecycle events off.
   if function_needs events; then pairs+=("USER_EVENTS_TOPIC=$(cfg USER_EVENTS_TOPIC)"); fi
   if function_needs webhook-secret; then

@@ -68,6 +68,19 @@ describe('deploy.sh --dry-run', () => {
     expect(env.has('ALLOWED_AUTHORIZED_PARTIES')).toBe(false);
   });
 
+  it("tells every HTTP function its own timeout, so that it answers before Cloud Run's 504", async () => {
+    const run = await dryRun('deploy.sh');
+    const deploys = run.commands.filter((c) => isGcloud(c.argv, 'functions', 'deploy'));
+    const http = deploys.filter((c) => c.argv.includes('--trigger-http'));
+    expect(http.map((c) => c.argv[3])).toEqual(expect.arrayContaining(['exchangeAuthCode', 'disconnect', 'rewrapTokens']));
+    for (const deploy of http) {
+      const name = deploy.argv[3]!;
+      expect([name, envVarsOf(run.stdout, name).get('REQUEST_TIMEOUT_SECONDS')]).toEqual([name, flagValue(deploy.argv, 'timeout')!.replace(/s$/, '')]);
+    }
+    expect(envVarsOf(run.stdout, 'exchangeAuthCode').get('REQUEST_TIMEOUT_SECONDS')).toBe('60');
+    expect(envVarsOf(run.stdout, 'runOfflineWork').has('REQUEST_TIMEOUT_SECONDS')).toBe(false);
+  });
+
   it('reads the client secret only from Secret Manager, and the token key not at all from the environment', async () => {
     const run = await dryRun('deploy.sh');
     const exchange = envVarsOf(run.stdout, 'exchangeAuthCode');

@@ -93,4 +93,37 @@ describe('the worker hard stop: a Google call in flight past the deadline is cut
     const logged = h.logs.slice(before).map((line) => JSON.parse(line) as Line);
     expect(logged.find((line) => line.summary === 'worker')).toMatchObject({ users: 2, done: 1, stopped: 1, skipped: 1, skippedBy: { past_deadline: 1 } });
   }, 40_000);
+
+  it('a token refresh failing over and over starts no retry after the hard stop', async () => {
+    await h.connect('stop-refresh', 1);
+    await h.db.collection('users').doc('stop-refresh').update({ accessTokenExpiresAt: new Date(0) });
+    const users = (await claimEveryDueUser(h.db)).filter((u) => u.userId === 'stop-refresh');
+    // Without the stop these retries would go on for about 40 s: 60 attempts of 0.3 s, 0.2-0.4 s apart.
+    const patient = h.workerDeps({ refreshRetry: { maxAttempts: 60, baseDelayMs: 400, maxDelayMs: 400 } });
+    const refreshes = () => h.sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0;
+    h.sandbox.admin.setFaults({ tokenEndpoint: { status5xxRate: 1, latencyMs: 300 } });
+    try {
+      const before = refreshes();
+      const started = Date.now();
+      await createWorkerHandler(patient, patient.logger)(event({ v: 1, users }, 'msg-refresh'));
+      const elapsedMs = Date.now() - started;
+      const attempts = refreshes() - before;
+
+      expect(elapsedMs).toBeLessThan(TIMEOUT_SECONDS * 1000);
+      expect(elapsedMs).toBeGreaterThanOrEqual((TIMEOUT_SECONDS - 1) * 1000 - 100);
+      // Attempts went on until the stop (7 s of 0.3-0.7 s each), and none after it.
+      expect(attempts).toBeGreaterThanOrEqual(8);
+      expect(attempts).toBeLessThan(30);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(refreshes() - before).toBe(attempts);
+      // Recorded as the refresh's failure, with its backoff: not as a run the stop cut.
+      const user = await h.user('stop-refresh');
+      expect(user.lastError).toBe('upstream_unavailable');
+      expect(user.attempts).toBe(1);
+      expect(user.lease).toBeUndefined();
+      expect(user.status).toBe('active');
+    } finally {
+      h.sandbox.admin.setFaults({});
+    }
+  }, 40_000);
 });

@@ -85,6 +85,91 @@ describe('withRetry', () => {
   });
 });
 
+describe('withRetry with a stop signal', () => {
+  const transient = () => ({ kind: 'transient' as const });
+
+  it('ends a backoff in progress when the signal fires, and starts no further attempt', async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const started = Date.now();
+    setTimeout(() => stop.abort(new Error('answered at the deadline')), 50);
+    const error = await withRetry(
+      async () => {
+        calls += 1;
+        throw new Error('503');
+      },
+      transient,
+      { maxAttempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+      { random: () => 1 },
+      stop.signal,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect((error as RetriesExhaustedError).attempts).toBe(1);
+    expect(calls).toBe(1);
+    // The 10 s backoff was cut at the stop.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives up after an attempt that failed once the signal has fired, without waiting', async () => {
+    const stop = new AbortController();
+    const sleeps: number[] = [];
+    let calls = 0;
+    const error = await withRetry(
+      async () => {
+        calls += 1;
+        stop.abort();
+        throw new Error('timeout');
+      },
+      transient,
+      policy,
+      { sleep: async (ms) => void sleeps.push(ms) },
+      stop.signal,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect(calls).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('starts nothing when the signal has already fired, throwing its reason', async () => {
+    const reason = new Error('stopped');
+    let calls = 0;
+    await expect(withRetry(async () => void (calls += 1), transient, policy, {}, AbortSignal.abort(reason))).rejects.toBe(reason);
+    expect(calls).toBe(0);
+  });
+
+  it('returns what an attempt in flight at the stop answers', async () => {
+    const stop = new AbortController();
+    const result = await withRetry(
+      async () => {
+        stop.abort();
+        return 'ok';
+      },
+      transient,
+      policy,
+      {},
+      stop.signal,
+    );
+    expect(result).toBe('ok');
+  });
+
+  it('retries as before while the signal has not fired', async () => {
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new Error('503');
+        return 'ok';
+      },
+      transient,
+      policy,
+      { random: () => 0 },
+      new AbortController().signal,
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads delta-seconds and HTTP dates', () => {
     expect(parseRetryAfter('3')).toBe(3_000);

@@ -53,7 +53,7 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
   const logger = deps.logger.child({ userId: item.userId });
   // Its turn in the lanes came after the deadline: no job would start, so no refresh either.
   if (deps.now().getTime() >= deadline) return releaseUnstarted(lease, deps, logger);
-  const access = new UserAccess(lease, { oauth: deps.oauth, vault: deps.vault, leases: deps.leases, retry: deps.refreshRetry, now: deps.now });
+  const access = new UserAccess(lease, { oauth: deps.oauth, vault: deps.vault, leases: deps.leases, retry: deps.refreshRetry, stop: deps.stop, now: deps.now });
   const progress: Record<string, unknown> = {};
   try {
     const token = await access.current();

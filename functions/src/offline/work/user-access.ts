@@ -13,6 +13,8 @@ export interface UserAccessDeps {
   vault: TokenVault;
   leases: LeaseStore;
   retry: RetryPolicy;
+  /** The invocation's hard stop: a refresh starts no retry after it. */
+  stop?: AbortSignal | undefined;
   now: () => Date;
 }
 
@@ -79,7 +81,7 @@ export class UserAccess {
     // The key the new tokens will be sealed with must be at hand before Google is asked: a refresh
     // whose answer cannot be stored is wasted, and would lose a rotated refresh token.
     await this.deps.vault.currentKeyVersion();
-    const tokens = await refreshAccessToken(this.deps.oauth, refreshToken, this.deps.retry).catch((error: unknown) => {
+    const tokens = await refreshAccessToken(this.deps.oauth, refreshToken, this.deps.retry, { signal: this.deps.stop }).catch((error: unknown) => {
       throw error instanceof GrantRevokedError ? this.markRevoked() : error;
     });
     if (tokens.rotatedRefreshToken) {

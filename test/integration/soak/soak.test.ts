@@ -12,6 +12,8 @@ describe('fault-tolerance soak (short)', () => {
   it('loses no photo, enhances none twice, leaks no token, strands no lease', async () => {
     const progress: string[] = [];
     const report = await runSoak(SHORT_SOAK, (line) => progress.push(line));
+    // What the soak saw, for a failure's reader: the open items while it settled, and the report.
+    if (report.violations.length > 0 || report.stats.settledAfterSeconds === undefined) console.log([...progress, JSON.stringify(report.stats)].join('\n'));
 
     expect(report.violations).toEqual([]);
     expect(report.stats.settledAfterSeconds).toBeDefined();

@@ -67,6 +67,14 @@ export function shardRunBounds(file = FUNCTIONS_TABLE_FILE): ShardRunBounds {
 }
 
 /**
+ * What deploy.sh tells an HTTP function of its own timeout (infra/lib/steps/functions.sh), so that
+ * a bench runs it with the answer deadline it has when deployed (functions/src/http/answer-deadline.ts).
+ */
+export function requestTimeoutEnv(name: string, file = FUNCTIONS_TABLE_FILE): Readonly<Record<string, string>> {
+  return { REQUEST_TIMEOUT_SECONDS: String(functionSize(functionSizes(file), name).timeoutSeconds) };
+}
+
+/**
  * The worker's runtime environment as deploy.sh sets it (WORKER_RUNTIME_ENV in
  * infra/lib/functions-table.sh: WORKER_CONCURRENCY, the Node heap flags, the allocator's), read from
  * the file, so a bench measures what is deployed, not a copy of it.

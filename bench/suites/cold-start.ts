@@ -2,6 +2,7 @@ import { freePort } from '../../scripts/lib/ports';
 import type { BenchContext } from '../lib/bench-context';
 import { BENCH_MODULES } from '../lib/build';
 import { exchangeRequest, mintCodes } from '../lib/codes';
+import { requestTimeoutEnv } from '../capacity/deploy-settings';
 import { benchFunctionEnv } from '../lib/function-env';
 import { type FunctionSpec, spawnFunction } from '../lib/function-process';
 import { requestOnce, sleep } from '../lib/http-probe';
@@ -35,7 +36,7 @@ const GOAL_RATIO = 1.1;
 
 export async function runColdStart(context: BenchContext): Promise<SuiteReport<ColdStartResult>> {
   const starts = context.quick ? 3 : 11;
-  const { env } = benchFunctionEnv(context.sandbox, 'coldstart');
+  const { env } = benchFunctionEnv(context.sandbox, 'coldstart', requestTimeoutEnv('exchangeAuthCode'));
   const codes = mintCodes(context.sandbox, `cold-${Date.now()}`, 2 * (starts + 1));
   const subjects: Subject[] = [
     { name: 'exchangeAuthCode', target: 'exchangeAuthCode', firstCall: (pass) => exchangeRequest(codes[2 * pass]!) },

@@ -2,6 +2,7 @@ import { freePort } from '../../scripts/lib/ports';
 import type { BenchContext } from '../lib/bench-context';
 import { BENCH_MODULES } from '../lib/build';
 import { mintCodes } from '../lib/codes';
+import { requestTimeoutEnv } from '../capacity/deploy-settings';
 import { benchFunctionEnv } from '../lib/function-env';
 import { type SpawnedFunction, startServingFunction } from '../lib/function-process';
 import { type LoadRequest, type LoadStats, runLoad } from '../lib/load';
@@ -42,7 +43,7 @@ function requestsPerCell(concurrency: number, quick: boolean): number {
 }
 
 export async function runExchangeLoad(context: BenchContext): Promise<SuiteReport<{ cells: ExchangeLoadCell[] }>> {
-  const { env } = benchFunctionEnv(context.sandbox, 'exchload');
+  const { env } = benchFunctionEnv(context.sandbox, 'exchload', requestTimeoutEnv('exchangeAuthCode'));
   const product = await startServingFunction({ target: 'exchangeAuthCode', port: await freePort(), env });
   const minimal = await startServingFunction({ target: 'minimalExchange', source: BENCH_MODULES.minimalPipeline, port: await freePort(), env });
   const codes = new CodeSupply(context);

@@ -6,7 +6,7 @@
  * to request, never as a failure. See docs/capacity.md.
  */
 import { parseCapacityArgs, USAGE, UsageError } from './capacity/args';
-import { functionSizes, shardRunBounds } from './capacity/deploy-settings';
+import { functionSizes, shardRunBounds } from '../scripts/lib/deploy-settings';
 import { COMMITTED_FIGURES, LATEST_RESULTS, loadFigures } from './capacity/figures';
 import { layoutFromFile } from './capacity/firestore-indexes';
 import { loadLimits } from './capacity/limits';

@@ -1,7 +1,7 @@
 import { MODEL } from './assumptions';
 import { against, failsModel, headroom, requirement, type ResourceCheck } from './checks';
 import { type CostLine, type MonthlyUsage, monthlyCosts } from './costs';
-import { type FunctionSize, functionSize, type ShardRunBounds } from './deploy-settings';
+import { type FunctionSize, functionSize, type ShardRunBounds } from '../../scripts/lib/deploy-settings';
 import { type LoadedFigures, WRITE_KINDS, type WriteKind } from './figures';
 import {
   type IndexLayout,

@@ -1,5 +1,5 @@
 import { MODEL } from './assumptions';
-import type { FunctionSize } from './deploy-settings';
+import type { FunctionSize } from '../../scripts/lib/deploy-settings';
 import type { CapacityFigures, WriteKind } from './figures';
 import type { WriteIndexEffect } from './firestore-indexes';
 import { type HotRange, hotRanges, type KindRates } from './hot-ranges';

@@ -2,7 +2,7 @@ import { freePort } from '../../scripts/lib/ports';
 import type { BenchContext } from '../lib/bench-context';
 import { BENCH_MODULES } from '../lib/build';
 import { exchangeRequest, mintCodes } from '../lib/codes';
-import { requestTimeoutEnv } from '../capacity/deploy-settings';
+import { requestTimeoutEnv } from '../../scripts/lib/deploy-settings';
 import { benchFunctionEnv } from '../lib/function-env';
 import { type FunctionSpec, spawnFunction } from '../lib/function-process';
 import { requestOnce, sleep } from '../lib/http-probe';

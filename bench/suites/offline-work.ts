@@ -6,7 +6,7 @@ import { createTokenVault } from '../../functions/src/tokens/vault';
 import { testPhoto } from '../../test/support/images';
 import { TEST_CLIENT } from '../../test/support/sandbox';
 import type { CapacityFigures } from '../capacity/figures';
-import { workerRuntimeEnv } from '../capacity/deploy-settings';
+import { workerRuntimeEnv } from '../../scripts/lib/deploy-settings';
 import type { BenchContext } from '../lib/bench-context';
 import { currentLoad, describeMachine } from '../lib/machine';
 import { peakRssMiB } from '../lib/peak-rss';

@@ -1,7 +1,7 @@
 import { PubSub, type Message } from '@google-cloud/pubsub';
 import { mapWithConcurrency } from '../../functions/src/concurrency/map-with-concurrency';
 import { freePort, waitUntil } from '../../scripts/lib/ports';
-import { functionSize, functionSizes, workerRuntimeEnv } from '../capacity/deploy-settings';
+import { functionSize, functionSizes, workerRuntimeEnv } from '../../scripts/lib/deploy-settings';
 import type { BenchContext } from '../lib/bench-context';
 import { benchFunctionEnv } from '../lib/function-env';
 import { type SpawnedFunction, startServingFunction } from '../lib/function-process';

@@ -55,7 +55,7 @@ readonly FAN_OUT_ACK_DEADLINE_SECONDS=120
 # otherwise raises it (up to 32 MiB) each time a large block is freed, so later image buffers come
 # from the arenas and stay resident as fragments; mapped, they go back to the kernel when freed.
 # Decoded pixels live outside the V8 heap and are bounded by the photo job's pixel budget. The bench reads these lines
-# (bench/capacity/deploy-settings.ts): worst-case-memory runs the worker with exactly them.
+# (scripts/lib/deploy-settings.ts): worst-case-memory runs the worker with exactly them.
 # The same setting in infra/config.env wins.
 readonly WORKER_RUNTIME_ENV=(
   'WORKER_CONCURRENCY=32'

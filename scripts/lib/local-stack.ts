@@ -3,6 +3,7 @@ import { generateWebhookSecretFile } from '../../functions/src/events/webhook/we
 import { generateKeyFile } from '../../functions/src/tokens/file-key-source';
 import { startSandboxGoogle } from '../../sandbox/src/server';
 import { checkEmulatorPrerequisites, startFirestoreEmulator, startPubsubEmulator } from './emulators';
+import { requestTimeoutEnv } from './deploy-settings';
 import { startFunction } from './functions-process';
 import {
   LOCAL_CLIENT,
@@ -74,7 +75,7 @@ export async function startLocalStack(layout: StackLayout, options: LocalStackOp
     const env = localFunctionEnv(layout, sandbox.url);
     const functions = servedFunctions(webhookUrl);
     for (const name of functions) {
-      const fn = await startFunction(name, functionPort(layout, name), env, (line) => options.log(`[${name}] ${line}`));
+      const fn = await startFunction(name, functionPort(layout, name), { ...env, ...requestTimeoutEnv(name) }, (line) => options.log(`[${name}] ${line}`));
       stops.push(() => fn.stop());
     }
     await createTopics(layout, functionUrl(layout, 'runOfflineWork'), functionUrl(layout, 'dispatchOfflineWork'), webhookUrl ? functionUrl(layout, 'deliverUserEvents') : undefined);

@@ -43,6 +43,8 @@ export function installBodyReader(options: BodyReaderOptions): void {
   const keep = (options.maxBytes ?? MAX_BODY_BYTES) + 1;
   const handle = application.handle;
   application.handle = function readBodyFirst(req, res, callback) {
+    // Before its body: a slow upload counts against the request's deadline (answer-deadline.ts).
+    (req as IncomingMessage & { receivedAt?: number }).receivedAt = performance.now();
     const done = callback ?? ((error?: unknown) => options.answerError(error, req, res));
     if (!hasBody(req)) return handle.call(this, req, res, done);
     readAtMost(req, keep).then(

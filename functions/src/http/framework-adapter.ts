@@ -101,5 +101,11 @@ function toHttpRequest(req: Request): HttpRequest {
   for (const [name, value] of Object.entries(req.headers)) {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { method: req.method, headers, rawBody: Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0) };
+  const { receivedAt } = req as Request & { receivedAt?: unknown };
+  return {
+    method: req.method,
+    headers,
+    rawBody: Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0),
+    ...(typeof receivedAt === 'number' ? { receivedAt } : {}),
+  };
 }

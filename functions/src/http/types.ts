@@ -14,6 +14,8 @@ export interface HttpRequest {
    * no more retries. None when no deadline is configured.
    */
   readonly signal?: AbortSignal;
+  /** `performance.now()` when the request arrived, before its body was read. */
+  readonly receivedAt?: number;
 }
 
 export interface HttpReply {

@@ -52,10 +52,11 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
 
 /**
  * `signal` is the caller's stop (a request answered at its deadline, the worker's hard stop):
- * once it fires no attempt starts, and a backoff in progress ends; an attempt in flight ends by
- * its own timeout. Stopped after a failure, the loop gives up as when its attempts run out
- * (RetriesExhaustedError, so the caller answers as it would then); stopped before the first
- * attempt, it throws the signal's reason.
+ * once it fires no retry starts, and a backoff in progress ends; an attempt in flight ends by its
+ * own timeout. The first attempt is always made, so that a stop never fails what one quick call
+ * could still finish (a sign-in holding a spent code, an ID-token check with cached certificates).
+ * Stopped after a failure, the loop gives up as when its attempts run out (RetriesExhaustedError,
+ * so the caller answers as it would then).
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
@@ -64,7 +65,6 @@ export async function withRetry<T>(
   { sleep = defaultSleep, random = Math.random }: RetryDeps = {},
   signal?: AbortSignal,
 ): Promise<T> {
-  signal?.throwIfAborted();
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await operation(attempt);

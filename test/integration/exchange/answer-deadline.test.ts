@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { SandboxGoogle } from '../../../sandbox/src/server';
 import { type FunctionUnderTest, startFunctionUnderTest } from '../../support/function-process';
 import { FULL_SCOPES, startTestSandbox } from '../../support/sandbox';
@@ -65,11 +66,40 @@ describe('exchangeAuthCode answers before its timeout', () => {
       // ... and never again after it (without the stop, another attempt would start within 3 s).
       await sleep(4_000);
       expect(tokenRequests()).toBe(atDeadline);
-      const answered = fn.logs.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'Request answered');
-      expect(answered.map((line) => [line.httpStatus, line.answer])).toEqual([
+      const lines = fn.logs.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.filter((line) => line.message === 'Request answered').map((line) => [line.httpStatus, line.answer])).toEqual([
         [503, 'deadline_exceeded'],
         [503, 'deadline_exceeded'],
       ]);
+      // One ERROR line per deadline; the work's own end, after it, names the slow part, marked as late.
+      expect(lines.filter((line) => line.errorCode === 'deadline_exceeded')).toHaveLength(2);
+      expect(lines.filter((line) => line.afterDeadline === true).map((line) => line.errorCode)).toEqual(['upstream_unavailable', 'upstream_unavailable']);
+    } finally {
+      sandbox.admin.setFaults({});
+    }
+  }, 30_000);
+
+  it("counts the deadline from the request's arrival: a slow upload of its body uses up its time", async () => {
+    sandbox.admin.setFaults({ tokenEndpoint: { hang: true } });
+    try {
+      const body = JSON.stringify({ code: mint() });
+      const started = Date.now();
+      const reply = await new Promise<{ status: number | undefined; text: string }>((resolve, reject) => {
+        const req = request(fn.url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-requested-with': 'com.example.app', 'content-length': String(Buffer.byteLength(body)) } });
+        req.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode, text }));
+        });
+        req.on('error', reject);
+        // Half the body now, the rest 1.5 s later: the deadline (3 s) comes 1.5 s after the body.
+        req.write(body.slice(0, 10));
+        setTimeout(() => req.end(body.slice(10)), 1_500);
+      });
+      const elapsedMs = Date.now() - started;
+      expect({ status: reply.status, code: (JSON.parse(reply.text) as { error?: { code?: string } }).error?.code }).toEqual({ status: 503, code: 'deadline_exceeded' });
+      expect(elapsedMs).toBeGreaterThanOrEqual(2_900);
+      expect(elapsedMs).toBeLessThan(4_000);
     } finally {
       sandbox.admin.setFaults({});
     }

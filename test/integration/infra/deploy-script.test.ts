@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { flagValue, isGcloud, parseDryRunOutput } from '../../../infra/check/dry-run-output';
 import { deployedFunctions } from '../../../infra/check/iam-grants';
 import { REPO_ROOT, runInfraScript } from '../../../infra/check/run-script';
-import { workerRuntimeEnv } from '../../../bench/capacity/deploy-settings';
+import { workerRuntimeEnv } from '../../../scripts/lib/deploy-settings';
 import { dryRun, EXAMPLE_CONFIG } from './dry-runs';
 
 /** deploy.sh's behaviour around its inputs: the config file, flags, secrets and entry files. */

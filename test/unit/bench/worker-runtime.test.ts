@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTIONS_TABLE_FILE, workerRuntimeEnv } from '../../../bench/capacity/deploy-settings';
+import { FUNCTIONS_TABLE_FILE, requestTimeoutEnv, workerRuntimeEnv } from '../../../scripts/lib/deploy-settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-runtime-'));
 function tableFile(name: string, body: string): string {
@@ -26,5 +26,15 @@ describe('workerRuntimeEnv', () => {
     expect(() => workerRuntimeEnv(tableFile('none.sh', 'readonly OTHER=1\n'))).toThrow(/no WORKER_RUNTIME_ENV/);
     expect(() => workerRuntimeEnv(tableFile('bad.sh', "WORKER_RUNTIME_ENV=(\n  'just-a-flag'\n)\n"))).toThrow(/not KEY=VALUE/);
     expect(() => workerRuntimeEnv(tableFile('empty.sh', 'WORKER_RUNTIME_ENV=(\n)\n'))).toThrow(/empty/);
+  });
+});
+
+describe('requestTimeoutEnv', () => {
+  it("gives an HTTP function its row's timeout, as deploy.sh does, and the worker nothing", () => {
+    expect(requestTimeoutEnv('exchangeAuthCode')).toEqual({ REQUEST_TIMEOUT_SECONDS: '60' });
+    expect(requestTimeoutEnv('rewrapTokens')).toEqual({ REQUEST_TIMEOUT_SECONDS: '3600' });
+    expect(requestTimeoutEnv('runOfflineWork')).toEqual({});
+    const file = tableFile('table.sh', "readonly FUNCTION_TABLE='\nexchangeAuthCode http public 512Mi 1 45s 40 20 firestore\n'\n");
+    expect(requestTimeoutEnv('exchangeAuthCode', file)).toEqual({ REQUEST_TIMEOUT_SECONDS: '45' });
   });
 });

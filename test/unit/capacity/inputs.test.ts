@@ -1,5 +1,5 @@
 import { parseCapacityArgs, UsageError } from '../../../bench/capacity/args';
-import { functionSizes, shardRunBounds } from '../../../bench/capacity/deploy-settings';
+import { functionSizes, shardRunBounds } from '../../../scripts/lib/deploy-settings';
 import { loadLimits } from '../../../bench/capacity/limits';
 
 describe('parseCapacityArgs', () => {

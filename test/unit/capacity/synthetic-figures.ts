@@ -1,5 +1,5 @@
 import type { CapacityFigures, RunFigures } from '../../../bench/capacity/figures';
-import type { FunctionSize } from '../../../bench/capacity/deploy-settings';
+import type { FunctionSize } from '../../../scripts/lib/deploy-settings';
 import type { ModelInput } from '../../../bench/capacity/model';
 import { loadLimits } from '../../../bench/capacity/limits';
 import { layoutFromFile } from '../../../bench/capacity/firestore-indexes';
@@ -54,6 +54,7 @@ export function syntheticFigures(): CapacityFigures {
 
 const size = (name: string, memoryGiB: number, concurrency: number, timeoutSeconds: number): FunctionSize => ({
   name,
+  trigger: name === 'runOfflineWork' ? 'topic' : 'http',
   memoryGiB,
   vcpu: 1,
   timeoutSeconds,

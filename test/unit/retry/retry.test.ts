@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { backoffDelayMs, parseRetryAfter, RetriesExhaustedError, withRetry } from '../../../functions/src/retry/retry';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
@@ -130,11 +131,40 @@ describe('withRetry with a stop signal', () => {
     expect(sleeps).toEqual([]);
   });
 
-  it('starts nothing when the signal has already fired, throwing its reason', async () => {
-    const reason = new Error('stopped');
+  it('makes its first attempt even when the signal has already fired, but no retry', async () => {
     let calls = 0;
-    await expect(withRetry(async () => void (calls += 1), transient, policy, {}, AbortSignal.abort(reason))).rejects.toBe(reason);
-    expect(calls).toBe(0);
+    expect(await withRetry(async () => ((calls += 1), 'ok'), transient, policy, {}, AbortSignal.abort())).toBe('ok');
+    const failure = new Error('503');
+    const error = await withRetry(
+      async () => {
+        calls += 1;
+        throw failure;
+      },
+      transient,
+      policy,
+      {},
+      AbortSignal.abort(),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect((error as RetriesExhaustedError).lastError).toBe(failure);
+    expect(calls).toBe(2);
+  });
+
+  it('leaves no listener on the signal once a backoff has ended', async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new Error('503');
+        return 'ok';
+      },
+      transient,
+      { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 5 },
+      {},
+      stop.signal,
+    );
+    expect(EventEmitter.getEventListeners(stop.signal, 'abort')).toHaveLength(0);
   });
 
   it('returns what an attempt in flight at the stop answers', async () => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { createLanes } from '../../concurrency/lanes';
 import { withLogContext } from '../../logging/log-context';
@@ -28,6 +29,8 @@ export function finishingMarginSeconds(timeoutSeconds: number): number {
  */
 function hardStop(timeoutSeconds: number): { signal: AbortSignal; clear: () => void } {
   const controller = new AbortController();
+  // Every lane's calls listen to it (a listener per call in flight or retry waiting), each removing its own.
+  setMaxListeners(0, controller.signal);
   const afterMs = (timeoutSeconds - finishingMarginSeconds(timeoutSeconds) / 2) * 1000;
   const timer = setTimeout(() => {
     const reason = new Error(`The invocation's hard stop, ${afterMs} ms in`);

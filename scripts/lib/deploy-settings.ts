@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../scripts/lib/stack-layout';
+import { REPO_ROOT } from './stack-layout';
 import { dispatchShape } from '../../functions/src/config/offline-config';
 
 /**
@@ -9,6 +9,8 @@ import { dispatchShape } from '../../functions/src/config/offline-config';
  */
 export interface FunctionSize {
   name: string;
+  /** `http` or `topic`. */
+  trigger: string;
   memoryGiB: number;
   vcpu: number;
   timeoutSeconds: number;
@@ -28,10 +30,11 @@ export function functionSizes(file = FUNCTIONS_TABLE_FILE): Map<string, Function
   for (const line of table.split('\n')) {
     const columns = line.trim().split(/\s+/);
     if (columns.length < 9 || columns[0]!.startsWith('#')) continue;
-    const [name, , , memory, cpu, timeout, concurrency, maxInstances] = columns as [string, string, string, string, string, string, string, string];
+    const [name, trigger, , memory, cpu, timeout, concurrency, maxInstances] = columns as [string, string, string, string, string, string, string, string];
     const [setting, fallback] = maxInstances.includes(':') ? maxInstances.split(':') : [undefined, maxInstances];
     sizes.set(name, {
       name,
+      trigger,
       memoryGiB: memory.endsWith('Gi') ? Number(memory.slice(0, -2)) : Number(memory.slice(0, -2)) / 1024,
       vcpu: Number(cpu),
       timeoutSeconds: Number(timeout.replace(/s$/, '')),
@@ -67,11 +70,13 @@ export function shardRunBounds(file = FUNCTIONS_TABLE_FILE): ShardRunBounds {
 }
 
 /**
- * What deploy.sh tells an HTTP function of its own timeout (infra/lib/steps/functions.sh), so that
- * a bench runs it with the answer deadline it has when deployed (functions/src/http/answer-deadline.ts).
+ * What deploy.sh tells an HTTP function of its own timeout (infra/lib/steps/functions.sh; nothing
+ * for the worker), so that the local stack and the bench run it with the answer deadline it has
+ * when deployed (functions/src/http/answer-deadline.ts).
  */
 export function requestTimeoutEnv(name: string, file = FUNCTIONS_TABLE_FILE): Readonly<Record<string, string>> {
-  return { REQUEST_TIMEOUT_SECONDS: String(functionSize(functionSizes(file), name).timeoutSeconds) };
+  const size = functionSize(functionSizes(file), name);
+  return size.trigger === 'http' ? { REQUEST_TIMEOUT_SECONDS: String(size.timeoutSeconds) } : {};
 }
 
 /**

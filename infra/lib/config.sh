@@ -18,6 +18,7 @@ readonly CONFIG_DEFAULTS=(
   'DISPATCH_TOPIC|offline-work-dispatch'
   'DEAD_LETTER_TOPIC|offline-work-dead-letter'
   'MAX_DELIVERY_ATTEMPTS|5'
+  'WEBHOOK_MAX_DELIVERY_ATTEMPTS|20'
   'SCHEDULE|* * * * *'
   'SCHEDULE_TIME_ZONE|Etc/UTC'
   'ARTIFACT_REPOSITORY|offline-access'
@@ -193,10 +194,12 @@ validate_config() {
   [[ $(cfg ARTIFACT_REPOSITORY) =~ ^[a-z][a-z0-9-]{0,62}$ ]] || die "ARTIFACT_REPOSITORY must be lower-case letters, digits or -"
   [[ $(cfg USERS_COLLECTION) =~ ^[A-Za-z0-9_-]{1,100}$ ]] || die "USERS_COLLECTION must be a plain collection id"
   local attempts
-  attempts=$(cfg MAX_DELIVERY_ATTEMPTS)
-  if [[ ! $attempts =~ ^[0-9]+$ ]] || ((attempts < 5 || attempts > 100)); then
-    die "MAX_DELIVERY_ATTEMPTS must be 5..100 (Pub/Sub's bounds)"
-  fi
+  for key in MAX_DELIVERY_ATTEMPTS WEBHOOK_MAX_DELIVERY_ATTEMPTS; do
+    attempts=$(cfg "$key")
+    if [[ ! $attempts =~ ^[0-9]+$ ]] || ((attempts < 5 || attempts > 100)); then
+      die "$key must be 5..100 (Pub/Sub's bounds)"
+    fi
+  done
   for key in WORKER_CONCURRENCY OFFLINE_WORK_INTERVAL MAX_USERS_PER_RUN LEASE_SECONDS DISPATCH_BATCH_SIZE \
     DISPATCH_BUDGET_SECONDS TOKEN_KEY_CACHE_SECONDS REWRAP_PAGE_SIZE REWRAP_BUDGET_SECONDS DUE_SHARDS DISPATCH_SHARD_RATE \
     WORKER_MAX_INSTANCES DISPATCHER_MAX_INSTANCES; do

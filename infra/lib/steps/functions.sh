@@ -113,7 +113,8 @@ grant_invoker() {
 
 # The push subscription on USER_EVENTS_TOPIC that feeds the delivery function, signed as its own
 # account. Pub/Sub retries what the function answers 503 with backoff (10 s to 10 min) and, after
-# MAX_DELIVERY_ATTEMPTS, moves it to USER_EVENTS_DEAD_LETTER_TOPIC; the function dead-letters
+# WEBHOOK_MAX_DELIVERY_ATTEMPTS (20: hours, so that a receiver's outage or redeploy outlasts no
+# event; 5 attempts end within minutes), moves it to USER_EVENTS_DEAD_LETTER_TOPIC; the function dead-letters
 # what the webhook refuses for good itself. The ack deadline covers the function's timeout.
 setup_push_subscription() {
   local url subscription agent dead_letter_topic
@@ -125,7 +126,7 @@ setup_push_subscription() {
     --role=roles/pubsub.publisher --project="$PROJECT"
   local common=(--push-endpoint="$url" --push-auth-service-account="$(service_account_email "$(push_account_id)")"
     --ack-deadline="${FN_TIMEOUT%s}" "${RETRY_DELAYS[@]}" --dead-letter-topic="$dead_letter_topic"
-    --max-delivery-attempts="$(cfg MAX_DELIVERY_ATTEMPTS)" --project="$PROJECT")
+    --max-delivery-attempts="$(cfg WEBHOOK_MAX_DELIVERY_ATTEMPTS)" --project="$PROJECT")
   if probe gcloud pubsub subscriptions describe "$subscription" --project="$PROJECT"; then
     run gcloud pubsub subscriptions update "$subscription" "${common[@]}"
   else

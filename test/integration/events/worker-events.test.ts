@@ -52,7 +52,8 @@ describe("the worker's events and its final write", () => {
       name: 'meddles',
       requiredScopes: [],
       async run({ drive }) {
-        await h.db.collection('users').doc('ivy').update({ note: 'touched' });
+        // The other writer numbers events too: the transaction must number from what it reads.
+        await h.db.collection('users').doc('ivy').update({ note: 'touched', eventSequence: 5 });
         h.sandbox.admin.revokeGrant('ivy');
         await drive.files.list({ spaces: 'appDataFolder' });
         throw new Error('unreachable: the call above fails');
@@ -63,8 +64,8 @@ describe("the worker's events and its final write", () => {
     const [event, ...more] = await events.take(1);
     expect(more).toEqual([]);
     expectValidUserEvent(event!, project);
-    expect(summary(event!)).toEqual({ type: 'reauth_required', subject: 'ivy', sequence: 2, status: 'reauth_required', reason: 'invalid_grant' });
-    expect(await h.user('ivy')).toMatchObject({ status: 'reauth_required', eventSequence: 2, note: 'touched' });
+    expect(summary(event!)).toEqual({ type: 'reauth_required', subject: 'ivy', sequence: 6, status: 'reauth_required', reason: 'invalid_grant' });
+    expect(await h.user('ivy')).toMatchObject({ status: 'reauth_required', eventSequence: 6, note: 'touched' });
   });
 
   it('invalid_grant for the grant the run held, after the user revoked and signed in again mid-run: the new grant stays and runs next time', async () => {

@@ -130,6 +130,7 @@ describe('deploy.sh --dry-run', () => {
     ['a lease shorter than the worker timeout', ['LEASE_SECONDS=300'], /LEASE_SECONDS \(300\) must be longer/],
     ['a value containing the list delimiter', ['ALLOWED_AUDIENCES=a|b'], /must not contain/],
     ['dead-letter attempts out of range', ['MAX_DELIVERY_ATTEMPTS=2'], /MAX_DELIVERY_ATTEMPTS must be 5..100/],
+    ['webhook dead-letter attempts out of range', ['WEBHOOK_MAX_DELIVERY_ATTEMPTS=101'], /WEBHOOK_MAX_DELIVERY_ATTEMPTS must be 5..100/],
     ['a notification channel that is not an id or a channel name', ['ALERT_NOTIFICATION_CHANNELS=123,ops@example.com'], /ALERT_NOTIFICATION_CHANNELS must be/],
   ])('stops on %s, naming it', async (_what, lines, message) => {
     const run = await deployDryRun(['--config', configWith(lines)]);
@@ -145,7 +146,7 @@ describe('deploy.sh --dry-run', () => {
     const lookups = commands.filter((c) => isGcloud(c.argv, 'alpha', 'monitoring', 'channels', 'describe')).map((c) => c.argv[5]);
     expect(lookups).toEqual(['projects/my-offline-access/notificationChannels/123', 'projects/my-offline-access/notificationChannels/456']);
     const creates = commands.filter((c) => isGcloud(c.argv, 'alpha', 'monitoring', 'policies', 'create'));
-    expect(creates).toHaveLength(5);
+    expect(creates).toHaveLength(6);
     for (const c of creates) expect(flagValue(c.argv, 'notification-channels')).toBe('projects/my-offline-access/notificationChannels/123,projects/my-offline-access/notificationChannels/456');
     const defaults = await dryRun('deploy.sh');
     expect(defaults.commands.filter((c) => isGcloud(c.argv, 'alpha', 'monitoring', 'policies', 'create')).every((c) => flagValue(c.argv, 'notification-channels') === undefined)).toBe(true);
@@ -200,7 +201,7 @@ describe('deploy.sh and lifecycle events', () => {
     });
     const push = parseDryRunOutput(run.stdout).find((c) => isGcloud(c.argv, 'pubsub', 'subscriptions', 'create') && c.argv[4] === 'offline-access-deliver-user-events');
     expect(push && ['topic', 'ack-deadline', 'min-retry-delay', 'max-retry-delay', 'dead-letter-topic', 'max-delivery-attempts'].map((flag) => flagValue(push.argv, flag))).toEqual([
-      'offline-access-user-events', '60', '10s', '600s', 'offline-access-user-events-dead-letter', '5',
+      'offline-access-user-events', '60', '10s', '600s', 'offline-access-user-events-dead-letter', '20',
     ]);
   });
 

@@ -39,7 +39,7 @@ describe('infra/monitoring/', () => {
       'offline_access_worker_failures',
       'offline_access_worker_stopped_runs',
     ]);
-    expect([...policies.keys()]).toEqual(['dead-letter-messages.json', 'exchange-5xx-rate.json', 'no-dispatcher-run.json', 'oldest-due-behind.json', 'reauth-required-surge.json']);
+    expect([...policies.keys()]).toEqual(['dead-letter-messages.json', 'exchange-5xx-rate.json', 'no-dispatcher-run.json', 'oldest-due-behind.json', 'reauth-required-surge.json', 'webhook-refused-events.json']);
   });
 
   it('every user metric a policy or the dashboard reads is one of the files, with the labels read', () => {

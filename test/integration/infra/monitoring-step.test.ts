@@ -79,15 +79,15 @@ describe("deploy.sh's monitoring step (a real run, against a recording gcloud)",
     ]);
   });
 
-  it('into an empty project: creates 8 metrics, 5 policies notifying the configured channels, 1 dashboard', () => {
+  it('into an empty project: creates 8 metrics, 6 policies notifying the configured channels, 1 dashboard', () => {
     expect(first.code).toBe(0);
     const made = changing(first);
     expect(made.filter((a) => isGcloud(a, 'logging', 'metrics', 'create'))).toHaveLength(8);
     const policies = made.filter((a) => isGcloud(a, 'alpha', 'monitoring', 'policies', 'create'));
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const argv of policies) expect(argv).toContain(`--notification-channels=${channel('11')},${channel('22')}`);
     expect(made.filter((a) => isGcloud(a, 'monitoring', 'dashboards', 'create'))).toHaveLength(1);
-    expect(made).toHaveLength(14);
+    expect(made).toHaveLength(15);
     // Each channel was looked up before the first policy.
     const firstPolicy = first.commands.findIndex((a) => isGcloud(a, 'alpha', 'monitoring', 'policies'));
     const lookups = first.commands.map((a, i) => [a, i] as const).filter(([a]) => isGcloud(a, 'alpha', 'monitoring', 'channels', 'describe'));
@@ -101,7 +101,7 @@ describe("deploy.sh's monitoring step (a real run, against a recording gcloud)",
     expect(made.filter((a) => a.includes('create'))).toEqual([]);
     expect(made.filter((a) => isGcloud(a, 'logging', 'metrics', 'update'))).toHaveLength(8);
     const policies = made.filter((a) => isGcloud(a, 'alpha', 'monitoring', 'policies', 'update'));
-    expect(policies.map((a) => a[5])).toEqual(Array(5).fill(`projects/${PROJECT}/alertPolicies/1234`));
+    expect(policies.map((a) => a[5])).toEqual(Array(6).fill(`projects/${PROJECT}/alertPolicies/1234`));
     for (const argv of policies) expect(argv).toContain(`--set-notification-channels=${channel('11')}`);
     expect(made.filter((a) => isGcloud(a, 'monitoring', 'dashboards', 'update')).map((a) => a[4])).toEqual([`projects/${PROJECT}/dashboards/abcd`]);
   });
@@ -110,7 +110,7 @@ describe("deploy.sh's monitoring step (a real run, against a recording gcloud)",
     expect(noChannels.code).toBe(0);
     expect(noChannels.stderr).toContain('ALERT_NOTIFICATION_CHANNELS is empty');
     const policies = changing(noChannels).filter((a) => isGcloud(a, 'alpha', 'monitoring', 'policies'));
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const argv of policies) {
       expect(argv).toContain('--clear-notification-channels');
       expect(argv.some((w) => /notification-channels=/.test(w))).toBe(false);

@@ -69,8 +69,10 @@ export async function disconnectUser(userId: string, deps: DisconnectDeps): Prom
     }
     const { outcome, staged } = await deps.db.runTransaction((tx) => writeTombstone(tx, ref, handled, revokeError, deps));
     if (outcome !== 'new_grant') {
-      await deletePhotoSessions(deps.db, deps.collection, userId);
+      // The event first: the disconnect has committed, and a slow or failed delete of the
+      // session records (a retried disconnect deletes them again) must not hold it back.
       await deps.events.publish(staged);
+      await deletePhotoSessions(deps.db, deps.collection, userId);
       return { changed: outcome === 'written', revokeError };
     }
   }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
 import { Timestamp } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import { USER_EVENTS_COLLECTION } from '../../../functions/src/events/outbox';
@@ -7,28 +6,9 @@ import { waitUntil } from '../../../scripts/lib/ports';
 import { type FunctionUnderTest, newTestProjectId } from '../../support/function-process';
 import { emulatorPubSub } from '../../support/pubsub';
 import { FULL_SCOPES } from '../../support/sandbox';
+import { startBlackhole } from '../../support/blackhole';
 import { type LifecycleKit, startLifecycleKit } from '../lifecycle/lifecycle-kit';
 import { collectEvents, type EventCollector, expectValidUserEvent } from './events-kit';
-
-/** A TCP server that accepts connections and never answers: a Pub/Sub the function's publish hangs on. */
-async function startBlackhole(): Promise<{ hostPort: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no address');
-  return {
-    hostPort: `127.0.0.1:${address.port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /**
  * Never lost: an exchange killed (SIGKILL) after its Firestore write and before Pub/Sub accepted

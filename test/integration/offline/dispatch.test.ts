@@ -143,6 +143,26 @@ describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () =
     await db.terminate();
   });
 
+  it('leaves a due user whose lease is still held unclaimed, keeping the time it asked for, and claims it once the lease is over', async () => {
+    const { db, subscription, deps } = await setup('leased');
+    // A sign-in during a run asked for a run now while the worker still holds the lease.
+    const askedAt = Timestamp.fromMillis(Date.now() - 1_000);
+    await db.collection('users').doc('mid-run').set({ status: 'active', shard: 2, nextRunAt: askedAt, lease: { owner: 'worker-1', expiresAt: Timestamp.fromMillis(Date.now() + 300_000) } });
+    await db.collection('users').doc('free').set({ status: 'active', shard: 2, nextRunAt: askedAt });
+
+    expect(await dispatchTick(deps)).toMatchObject({ dispatched: 1 });
+    expect(await ids(subscription)).toEqual(['free']);
+    const held = (await db.collection('users').doc('mid-run').get()).data() as UserRecord;
+    expect(held.dispatch).toBeUndefined();
+    expect(held.nextRunAt.toMillis()).toBe(askedAt.toMillis());
+
+    // The run ended without finishing (its lease lapsed): the next tick claims the user.
+    await db.collection('users').doc('mid-run').update({ 'lease.expiresAt': Timestamp.fromMillis(Date.now() - 1) });
+    expect(await dispatchTick(deps)).toMatchObject({ dispatched: 1 });
+    expect(await ids(subscription)).toEqual(['mid-run']);
+    await db.terminate();
+  });
+
   it('loses no user when publishing fails: they are due again after the lease', async () => {
     const db = emulatorFirestore('nopublish');
     await seedSharded(db, 4);

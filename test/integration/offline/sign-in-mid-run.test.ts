@@ -10,7 +10,7 @@ describe('a sign-in during a worker run', () => {
   });
   afterAll(() => h.close());
 
-  it("keeps the sign-in's access token and scopes; the run's own record (summary, cursor, next run) is still written", async () => {
+  it("keeps the sign-in's access token and scopes; the run's own record (summary, cursor) is still written, and the user is due at once for what the sign-in granted", async () => {
     await h.connect('sid');
     let signedIn: { accessToken: string; scopes: string[] } | undefined;
     const signsInMidRun: OfflineJob = {
@@ -39,5 +39,8 @@ describe('a sign-in during a worker run', () => {
     expect(stored.lastSummary).toEqual({ handled: 1 });
     expect(stored.lease).toBeUndefined();
     expect(stored.dispatch).toBeUndefined();
+    // The sign-in asked for a run now (its new scopes may enable a job); the run's own next time,
+    // an interval away, does not push that out.
+    expect(stored.nextRunAt.toMillis()).toBeLessThanOrEqual(Date.now());
   });
 });

@@ -44,7 +44,12 @@ export async function claimDuePage(db: Firestore, writer: BulkWriter, options: C
   const page = await query.get();
   const claimedAt = Timestamp.fromDate(options.now);
   const holdUntil = Timestamp.fromMillis(options.now.getTime() + options.leaseSeconds * 1000);
-  const mine = 'unsharded' in options.range ? page.docs.filter((doc) => doc.get('shard') === undefined) : page.docs;
+  const ours = 'unsharded' in options.range ? page.docs.filter((doc) => doc.get('shard') === undefined) : page.docs;
+  // A user due while a worker still holds its lease (a sign-in or a new Picker session asked for a
+  // run meanwhile) is left due, not claimed: the worker would skip the claim as lease_held, and the
+  // claim would have pushed the time asked for out by the lease time. The run's finish keeps the
+  // earlier time, so the next tick after it claims the user.
+  const mine = ours.filter((doc) => !leaseLive(doc, options.now));
 
   const outcomes = mine.map(async (doc): Promise<DispatchedUser | undefined> => {
     const dispatchId: string = randomUUID();
@@ -57,8 +62,13 @@ export async function claimDuePage(db: Firestore, writer: BulkWriter, options: C
   });
   await writer.flush();
   const claimed = (await Promise.all(outcomes)).filter((r): r is DispatchedUser => r !== undefined);
-  const oldest = mine[0]?.get('nextRunAt') as Timestamp | undefined;
+  const oldest = ours[0]?.get('nextRunAt') as Timestamp | undefined;
   return { claimed, last: page.docs.at(-1), read: page.size, lostRaces: mine.length - claimed.length, oldestDueAt: oldest?.toDate() };
+}
+
+function leaseLive(doc: DocumentSnapshot, now: Date): boolean {
+  const expiresAt = doc.get('lease.expiresAt') as Timestamp | undefined;
+  return expiresAt instanceof Timestamp && expiresAt.toMillis() > now.getTime();
 }
 
 /**

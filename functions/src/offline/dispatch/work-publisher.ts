@@ -21,9 +21,17 @@ export interface ShardPublisher {
   publishShards(shards: readonly number[]): Promise<void>;
 }
 
+/**
+ * How long one publish may take, its client retries included (gax applies `timeout` to the whole
+ * call; the client's own default lets a publish retry for 600 s). A shard run stops starting
+ * pages at DISPATCH_BUDGET_SECONDS (50), so with a publish started just before then it still ends
+ * inside the 120 s the dispatch subscription waits for its answer (docs/capacity.md).
+ */
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
+
 /** Publishes to an existing topic (infra creates it; the local stack and tests create it on the emulator). */
-export function createPubSubPublisher(pubsub: PubSub, topic: string): WorkPublisher {
-  const handle = pubsub.topic(topic, { batching: { maxMessages: 100, maxMilliseconds: 10 } });
+export function createPubSubPublisher(pubsub: PubSub, topic: string, { timeoutMs = DEFAULT_PUBLISH_TIMEOUT_MS } = {}): WorkPublisher {
+  const handle = pubsub.topic(topic, { batching: { maxMessages: 100, maxMilliseconds: 10 }, gaxOpts: { timeout: timeoutMs } });
   return {
     publish: (users) =>
       handle
@@ -35,8 +43,8 @@ export function createPubSubPublisher(pubsub: PubSub, topic: string): WorkPublis
 }
 
 /** The dispatch topic: one message per shard, pushed back to the dispatcher (DISPATCH_TOPIC). */
-export function createShardPublisher(pubsub: PubSub, topic: string): ShardPublisher {
-  const handle = pubsub.topic(topic, { batching: { maxMessages: 1000, maxMilliseconds: 10 } });
+export function createShardPublisher(pubsub: PubSub, topic: string, { timeoutMs = DEFAULT_PUBLISH_TIMEOUT_MS } = {}): ShardPublisher {
+  const handle = pubsub.topic(topic, { batching: { maxMessages: 1000, maxMilliseconds: 10 }, gaxOpts: { timeout: timeoutMs } });
   return {
     publishShards: async (shards) => {
       await Promise.all(

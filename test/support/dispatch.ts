@@ -7,7 +7,7 @@ import { claimDuePage, claimWriter, type DispatchedUser, type DueRange } from '.
 import type { DispatchDeps } from '../../functions/src/offline/dispatch/dispatch-tick';
 import { createPubSubPublisher } from '../../functions/src/offline/dispatch/work-publisher';
 import { NO_OUTBOX_SWEEP } from '../../functions/src/events/sweep-outbox';
-import { DueIndex } from '../../functions/src/offline/due-index/due-index';
+import { DueIndex, drawShard } from '../../functions/src/offline/due-index/due-index';
 
 /**
  * What a dispatcher tick would claim right now, every shard and the users without one, straight
@@ -18,7 +18,8 @@ export async function claimEveryDueUser(
   options: { collection?: string; now?: Date; leaseSeconds?: number; shards?: number } = {},
 ): Promise<DispatchedUser[]> {
   const writer = claimWriter(db, 10_000);
-  const ranges: DueRange[] = [...Array.from({ length: options.shards ?? DEFAULT_DUE_SHARDS }, (_, shard) => ({ shard })), { unsharded: true }];
+  const shards = options.shards ?? DEFAULT_DUE_SHARDS;
+  const ranges: DueRange[] = [...Array.from({ length: shards }, (_, shard) => ({ shard })), { unsharded: true, assignShard: () => drawShard(shards, Math.random) }];
   try {
     const pages = await Promise.all(
       ranges.map((range) =>

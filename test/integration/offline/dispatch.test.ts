@@ -126,20 +126,28 @@ describe('dispatchOfflineWork against the Firestore and Pub/Sub emulators', () =
     await db.terminate();
   });
 
-  it('shard 0 also serves users without a shard until the backfill is done', async () => {
+  it('shard 0 also serves users without a shard until the backfill is done, giving each a shard as it claims it', async () => {
     const { db, subscription, deps } = await setup('legacy');
     await seedSharded(db, 8);
     const legacy = ['old-a', 'old-b', 'old-c'];
     for (const id of legacy) await db.collection('users').doc(id).set({ userId: id, status: 'active', nextRunAt: Timestamp.fromMillis(Date.now() - 1_000) });
+    const shardedBefore = await sharded(db);
     const first = await dispatchTick(deps);
     const claimed = await ids(subscription);
-    expect(claimed.sort()).toEqual([...legacy, ...(await sharded(db))].sort());
+    expect(claimed.sort()).toEqual([...legacy, ...shardedBefore].sort());
     expect(first).toMatchObject({ dispatched: 11 });
 
+    // Each claim gave its user a shard: due again, they are served by their shards, even once the
+    // backfill is done and nobody reads the unsharded range any more.
+    for (const id of legacy) expect((await db.collection('users').doc(id).get()).get('shard')).toEqual(expect.any(Number));
     await deps.dueIndex.markBackfillDone(new Date());
     for (const id of legacy) await db.collection('users').doc(id).update({ nextRunAt: Timestamp.fromMillis(0) });
+    expect(await dispatchTick(deps)).toMatchObject({ dispatched: 3 });
+    expect((await ids(subscription)).sort()).toEqual(legacy);
+
+    // One still without a shard after the backfill said done is no longer read.
+    await db.collection('users').doc('old-d').set({ userId: 'old-d', status: 'active', nextRunAt: Timestamp.fromMillis(0) });
     expect(await dispatchTick(deps)).toMatchObject({ dispatched: 0 });
-    expect(await ids(subscription)).toEqual([]);
     await db.terminate();
   });
 

@@ -7,8 +7,12 @@ export interface DispatchedUser {
   dispatchId: string;
 }
 
-/** A shard of the due index, or the users written before sharding that have none yet. */
-export type DueRange = { shard: number } | { unsharded: true };
+/**
+ * A shard of the due index, or the users written before sharding that have none yet: each of
+ * those is given one (`assignShard`) in the write that claims it, so an active user leaves the
+ * unsharded range within one interval, without waiting for the backfill.
+ */
+export type DueRange = { shard: number } | { unsharded: true; assignShard: () => number };
 
 export interface ClaimPageOptions {
   collection: string;
@@ -54,7 +58,8 @@ export async function claimDuePage(db: Firestore, writer: BulkWriter, options: C
   const outcomes = mine.map(async (doc): Promise<DispatchedUser | undefined> => {
     const dispatchId: string = randomUUID();
     try {
-      await writer.update(doc.ref, { nextRunAt: holdUntil, dispatch: { id: dispatchId, at: claimedAt } }, { lastUpdateTime: doc.updateTime });
+      const shard = 'unsharded' in options.range ? { shard: options.range.assignShard() } : {};
+      await writer.update(doc.ref, { nextRunAt: holdUntil, dispatch: { id: dispatchId, at: claimedAt }, ...shard }, { lastUpdateTime: doc.updateTime });
       return { userId: doc.id, dispatchId };
     } catch {
       return undefined;

@@ -1,7 +1,7 @@
 import type { BulkWriter, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import type { DispatchConfig } from '../../config/offline-config';
 import type { Logger } from '../../logging/logger';
-import type { DueIndexState } from '../due-index/due-index';
+import { drawShard, type DueIndexState } from '../due-index/due-index';
 import { claimDuePage, claimWriter, type DispatchedUser, type DueRange } from './claim-due-users';
 import type { WorkPublisher } from './work-publisher';
 
@@ -11,6 +11,8 @@ export interface ShardRunDeps {
   config: DispatchConfig;
   collection: string;
   now: () => Date;
+  /** Draws the shards of users claimed from the unsharded range; default Math.random. */
+  random?: () => number;
   logger: Logger;
 }
 
@@ -54,7 +56,8 @@ export async function dispatchShard(shard: number, state: DueIndexState, deps: S
     lostRaces: 0,
     oldestDueAt: undefined,
   };
-  const ranges: DueRange[] = shard === 0 && !state.backfillDone ? [{ shard }, { unsharded: true }] : [{ shard }];
+  const unsharded: DueRange = { unsharded: true, assignShard: () => drawShard(state.shards, deps.random ?? Math.random) };
+  const ranges: DueRange[] = shard === 0 && !state.backfillDone ? [{ shard }, unsharded] : [{ shard }];
   let truncated = false;
   try {
     for (const range of ranges) {

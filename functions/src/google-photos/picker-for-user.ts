@@ -12,7 +12,8 @@ export interface AccessTokenSource {
 
 /** How an HTTP function (no worker lease) calls the Picker API as a user: their tokens, and a client over them. */
 export interface PickerAsUser {
-  tokens: (userId: string, record: UserRecord) => AccessTokenSource;
+  /** `signal`: the request's deadline; a token refresh starts no retry after it. */
+  tokens: (userId: string, record: UserRecord, signal?: AbortSignal) => AccessTokenSource;
   picker: (tokens: AccessTokenSource) => Promise<PickerApi>;
 }
 

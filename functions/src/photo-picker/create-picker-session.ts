@@ -42,9 +42,10 @@ export interface NewPickerSession {
  * re-reads the user, counts the open sessions again, records the session (state `open`) and moves
  * `nextRunAt` to `min(nextRunAt, now + pollInterval)` so the dispatcher picks the user up at the
  * session's polling interval. A session that cannot be recorded (a race lost, Firestore down) is
- * deleted at Google again, best effort.
+ * deleted at Google again, best effort. `signal`: the request's deadline; the token refresh starts
+ * no retry after it (the Picker calls run to their own end: a session made must be recorded or deleted).
  */
-export async function createPickerSession(userId: string, deps: CreatePickerSessionDeps): Promise<NewPickerSession> {
+export async function createPickerSession(userId: string, deps: CreatePickerSessionDeps, signal?: AbortSignal): Promise<NewPickerSession> {
   const userRef = deps.db.collection(deps.collection).doc(userId);
   const record = (await userRef.get().catch(rethrowAsStorage)).data() as UserRecord | undefined;
   requireConnected(record);
@@ -57,7 +58,7 @@ export async function createPickerSession(userId: string, deps: CreatePickerSess
   const open = (await openPhotoSessionsQuery(deps.db, deps.collection, userId).get().catch(rethrowAsStorage)).docs;
   requireRoom(open.map((doc) => doc.data() as PhotoSessionDoc), deps);
 
-  const picker = await deps.picker(deps.tokens(userId, record)).catch((error: unknown) => {
+  const picker = await deps.picker(deps.tokens(userId, record, signal)).catch((error: unknown) => {
     throw photosFailure(error, deps.logger);
   });
   const session = await picker.createSession().catch((error: unknown) => {

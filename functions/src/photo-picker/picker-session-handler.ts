@@ -18,6 +18,6 @@ export function createPickerSessionHandler(deps: PickerSessionHandlerDeps): Http
     requireCsrfHeader(request);
     requireBodyWithin(request);
     const identity = await authenticateUser(request, deps.verifyIdToken);
-    return { status: 200, body: await createPickerSession(identity.sub, deps) };
+    return { status: 200, body: await createPickerSession(identity.sub, deps, request.signal) };
   };
 }

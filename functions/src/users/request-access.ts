@@ -19,6 +19,8 @@ export interface RequestAccessDeps {
   oauth: OAuth2Client;
   /** Interactive: the app is waiting. */
   retry: RetryPolicy;
+  /** The request's deadline (HttpRequest.signal): a refresh starts no retry after it. */
+  signal?: AbortSignal | undefined;
   now: () => Date;
 }
 
@@ -55,7 +57,7 @@ export function requestAccess(userId: string, record: UserRecord, deps: RequestA
     await deps.vault.currentKeyVersion().catch((error: unknown) => {
       throw keyFailure(error);
     });
-    const tokens = await refreshAccessToken(deps.oauth, refreshToken, deps.retry).catch((error: unknown) => {
+    const tokens = await refreshAccessToken(deps.oauth, refreshToken, deps.retry, { signal: deps.signal }).catch((error: unknown) => {
       throw error instanceof GrantRevokedError ? error : toExchangeError(error);
     });
     if (tokens.rotatedRefreshToken) {

@@ -27,8 +27,8 @@ export function requestPhotos(parts: RequestPhotosParts): PickerAsUser {
   const timeoutMs = Math.min(parts.oauth.httpTimeoutMs, parts.photos.timeoutMs);
   const photosRetry = { maxRetries: Math.min(retry.maxAttempts - 1, parts.photos.maxRetries), baseDelayMs: retry.baseDelayMs, maxRetryDelayMs: retry.maxDelayMs };
   return {
-    tokens: (userId, record) =>
-      requestAccess(userId, record, { db: parts.db, collection: parts.collection, vault: parts.vault, oauth: parts.client, retry, now: parts.now }),
+    tokens: (userId, record, signal) =>
+      requestAccess(userId, record, { db: parts.db, collection: parts.collection, vault: parts.vault, oauth: parts.client, retry, signal, now: parts.now }),
     picker: (tokens) => pickerApiForUser(tokens, { pickerRootUrl: parts.photos.pickerRootUrl, timeoutMs, retry: photosRetry }),
   };
 }

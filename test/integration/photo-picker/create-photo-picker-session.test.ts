@@ -230,6 +230,31 @@ describe('createPhotoPickerSession contract', () => {
     });
   });
 
+  describe('at its deadline', () => {
+    it('answers 503 deadline_exceeded while the token endpoint hangs, and its refresh starts no retry after it', async () => {
+      // REQUEST_TIMEOUT_SECONDS=4: the answer comes at 3 s; without the deadline, 30 attempts of 1 s each.
+      const timed = await kit.start('createPhotoPickerSession', { REQUEST_TIMEOUT_SECONDS: '4', GOOGLE_HTTP_TIMEOUT_MS: '1000', GOOGLE_HTTP_MAX_ATTEMPTS: '30' });
+      try {
+        await kit.connect('late', PHOTOS_USER_SCOPES);
+        await kit.db.collection('users').doc('late').update({ accessTokenExpiresAt: Timestamp.fromMillis(0) });
+        const idToken = await kit.idToken('late');
+        kit.sandbox.admin.setFaults({ tokenEndpoint: { hang: true } });
+        const started = Date.now();
+        const result = await call(timed.url, { 'x-requested-with': 'com.example.app', authorization: `Bearer ${idToken}` });
+        expect(Date.now() - started).toBeLessThan(4_000);
+        expectError(result, 503, 'deadline_exceeded');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const atDeadline = kit.sandbox.admin.stats().tokenRequests;
+        await new Promise((resolve) => setTimeout(resolve, 3_500));
+        expect(kit.sandbox.admin.stats().tokenRequests).toBe(atDeadline);
+        expect(await sessions('late')).toEqual([]);
+      } finally {
+        kit.sandbox.admin.setFaults({});
+        await timed.stop();
+      }
+    }, 30_000);
+  });
+
   describe('request checks', () => {
     it('405 with Allow: POST for other methods', async () => {
       for (const method of ['GET', 'PUT', 'DELETE']) {

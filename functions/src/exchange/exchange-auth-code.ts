@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error';
 import type { ExchangedTokens } from '../google/exchange-code';
 import { missingScopes } from '../google/scopes';
 import type { GoogleIdentity } from '../google/verify-id-token';
+import { keyFailure } from '../tokens/key-failure';
 import { sealOrFail } from '../tokens/seal-or-fail';
 import type { TokenVault } from '../tokens/vault';
 import type { UserRepository } from '../users/user-repository';
@@ -42,6 +43,11 @@ export async function exchangeAuthCode(
   deps: ExchangeDeps,
   { redirectUri, signal }: { redirectUri?: string | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<ExchangeResult> {
+  // The code is good once, and a first consent's refresh token comes only with it: the key the
+  // tokens are sealed with must be at hand before Google is asked (a cache hit, nearly always).
+  await deps.vault.currentKeyVersion().catch((error: unknown) => {
+    throw keyFailure(error);
+  });
   const tokens = await deps.google.exchangeCode(code, { redirectUri, signal });
   if (!tokens.idToken) {
     throw new AppError('id_token_missing', 'Google returned no ID token: request the openid, email and profile scopes.');

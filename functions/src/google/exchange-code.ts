@@ -1,6 +1,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { AppError } from '../errors/app-error';
 import { classifyGoogleFailure, readHttpFailure } from './http-failure';
+import type { FailureClass } from '../retry/retry';
 import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
 import { parseScopeString } from './scopes';
 
@@ -24,11 +25,35 @@ export interface ExchangeOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Failures that happen before a request leaves us: the code cannot have reached Google. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A code is good for one exchange, and Google may revoke what it issued for a code presented twice
+ * (RFC 6749 section 4.1.2). So an attempt is repeated only when Google cannot have used the code:
+ * it answered 429 or 5xx, or the connection was never made. An attempt that timed out or lost its
+ * connection may have spent it: it is not repeated, and the app is told to sign in again.
+ */
+export function classifyCodeExchangeFailure(error: unknown): FailureClass {
+  const failure = readHttpFailure(error);
+  if (failure.network && neverSentCode(error) === undefined) return { kind: 'permanent' };
+  return classifyGoogleFailure(error);
+}
+
+/** The system error code along the `cause` chain (gaxios wraps fetch's TypeError, which wraps Node's error). */
+function neverSentCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return code;
+  }
+  return undefined;
+}
+
 export async function exchangeCode(client: OAuth2Client, code: string, options: ExchangeOptions): Promise<ExchangedTokens> {
   try {
     const { tokens } = await withRetry(
       () => client.getToken({ code, redirect_uri: options.redirectUri }),
-      classifyGoogleFailure,
+      classifyCodeExchangeFailure,
       options.retry,
       options.retryDeps,
       options.signal,
@@ -60,6 +85,13 @@ export function toExchangeError(error: unknown): AppError {
   }
   if (failure.status !== undefined && (CLIENT_PROBLEMS.has(failure.reason ?? '') || failure.status < 500)) {
     return new AppError('oauth_client_misconfigured', 'The server is not configured correctly for Google Sign-In.', { cause: error });
+  }
+  if (failure.network) {
+    return new AppError('upstream_unavailable', 'Google did not answer in time, and may have used the sign-in code. Sign in again for a new one.', {
+      retryAfterSeconds: 5,
+      details: { codeMayBeSpent: true },
+      cause: error,
+    });
   }
   return new AppError('upstream_unavailable', 'Google is not answering right now. Try again shortly.', { retryAfterSeconds: 5, cause: error });
 }

@@ -46,7 +46,7 @@ describe('exchangeAuthCode answers before its timeout', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('answers 503 deadline_exceeded with Retry-After at its deadline while Google does not answer, and starts no retry after it', async () => {
-    sandbox.admin.setFaults({ tokenEndpoint: { hang: true } });
+    sandbox.admin.setFaults({ tokenEndpoint: { status5xxRate: 1, latencyMs: 500 } });
     try {
       const before = fn.logs.length;
       const [native, web] = await Promise.all([post(mint()), post(mint(), { origin: ORIGIN })]);
@@ -81,7 +81,7 @@ describe('exchangeAuthCode answers before its timeout', () => {
   }, 30_000);
 
   it("counts the deadline from the request's arrival: a slow upload of its body uses up its time", async () => {
-    sandbox.admin.setFaults({ tokenEndpoint: { hang: true } });
+    sandbox.admin.setFaults({ tokenEndpoint: { status5xxRate: 1, latencyMs: 500 } });
     try {
       const body = JSON.stringify({ code: mint() });
       const started = Date.now();

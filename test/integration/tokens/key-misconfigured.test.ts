@@ -70,11 +70,14 @@ describe('a misconfigured token key (local Secret Manager)', () => {
     await sm?.close();
   });
 
-  async function signIn(sub: string, through: FunctionUnderTest = exchange) {
-    const { code } = sandbox.admin.mintCode({ sub, email: `${sub}@example.com`, scopes: FULL_SCOPES, forceConsent: true });
+  async function signIn(sub: string, through: FunctionUnderTest = exchange, code = mint(sub)) {
     const response = await fetch(through.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-requested-with': 'test' }, body: JSON.stringify({ code }) });
     const body = (await response.json()) as { error?: { code: string; message: string } };
     return { status: response.status, retryAfter: response.headers.get('retry-after'), code: body.error?.code, message: body.error?.message };
+  }
+
+  function mint(sub: string): string {
+    return sandbox.admin.mintCode({ sub, email: `${sub}@example.com`, scopes: FULL_SCOPES, forceConsent: true }).code;
   }
 
   const parsed = (lines: readonly string[]): LogLine[] =>
@@ -94,14 +97,19 @@ describe('a misconfigured token key (local Secret Manager)', () => {
     }
   }
 
-  it('Secret Manager unreachable: still 503 key_unavailable with Retry-After', async () => {
+  it('Secret Manager unreachable: still 503 key_unavailable with Retry-After, before the code is spent', async () => {
     for (const sub of ['before', 'leaver', 'forged']) expect((await signIn(sub)).status).toBe(200);
     await sleep(KEY_CACHE_SECONDS * 1000 + 100);
     // Every attempt of the next sign-in's key fetch fails (the key source retries 4 times).
     sm.failNext(4, { method: 'AccessSecretVersion' });
-    const answer = await signIn('during-outage');
+    const code = mint('during-outage');
+    const exchangesBefore = sandbox.admin.stats().codeExchanges;
+    const answer = await signIn('during-outage', exchange, code);
     expect(answer).toMatchObject({ status: 503, code: 'key_unavailable' });
     expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+    // Google was not asked: the same code (and the refresh token a first consent brings) still works.
+    expect(sandbox.admin.stats().codeExchanges).toBe(exchangesBefore);
+    expect((await signIn('during-outage', exchange, code)).status).toBe(200);
     expect((await signIn('after-outage')).status).toBe(200);
   });
 
@@ -163,7 +171,7 @@ describe('a misconfigured token key (local Secret Manager)', () => {
   });
 
   it('a worker run records key_misconfigured without asking Google, comes back after the interval, and reports once', async () => {
-    const users = ['after-outage', 'before', 'forged'];
+    const users = ['after-outage', 'before', 'during-outage', 'forged'];
     for (const sub of users) await db.collection('users').doc(sub).update({ accessTokenExpiresAt: Timestamp.fromMillis(0) });
     const refreshesBefore = sandbox.admin.stats().tokenRequestsByGrantType.refresh_token ?? 0;
     const now = new Date();

@@ -46,7 +46,7 @@ export async function enhanceOne(
     }
     const enhanced = await enhanceOrMarkUnsupported(drive, source.id, download.data, settings.enhance);
     if (enhanced === undefined) return 'unsupported';
-    const resultId = await uploadExactlyOnce(drive, source.id, enhancedFileName(source.name), enhanced);
+    const resultId = await uploadExactlyOnce(drive, source.id, enhancedFileName(source.name), enhanced, settings.enhance.signal);
     await markEnhanced(drive, source.id, resultId);
     return 'enhanced';
   } catch (error) {
@@ -74,14 +74,17 @@ async function enhanceOrMarkUnsupported(
  * files.create is a POST, which the Drive client never retries (a create that failed may still
  * have happened). A transient failure is retried here instead, after looking again for a result
  * made from this source, so a create that did happen is found and used, never made twice. Without
- * this, one 5xx or 429 on the upload failed the user's whole run.
+ * this, one 5xx or 429 on the upload failed the user's whole run. `signal`: the run's hard stop,
+ * after which no retry starts and a backoff in progress ends.
  */
-async function uploadExactlyOnce(drive: drive_v3.Drive, sourceId: string, name: string, jpeg: Buffer): Promise<string> {
+async function uploadExactlyOnce(drive: drive_v3.Drive, sourceId: string, name: string, jpeg: Buffer, signal: AbortSignal | undefined): Promise<string> {
   try {
     return await withRetry(
       async (attempt) => (attempt > 1 ? await findResultOf(drive, sourceId) : undefined) ?? uploadResult(drive, sourceId, name, jpeg),
       transientDriveFailure,
       UPLOAD_RETRY,
+      {},
+      signal,
     );
   } catch (error) {
     // The Drive failure itself, so the run reports rate_limited / unavailable with its Retry-After.

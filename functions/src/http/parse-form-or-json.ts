@@ -31,6 +31,8 @@ function parseForm(raw: Buffer): Record<string, unknown> {
   const fields = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) {
     if (key in fields) throw new AppError('invalid_request', `The field "${safeName(key)}" is repeated.`);
+    // `a[b]=1` is a nested field to the extended parsers other stacks use: refused, whatever its name.
+    if (/[[\]]/.test(key)) throw new AppError('invalid_request', `The field "${safeName(key)}" is nested: send flat fields.`);
     fields[key] = value;
   }
   return fields;

@@ -89,11 +89,17 @@ describe('readExchangeRequest', () => {
     const form = (body: string) => request({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from(body) });
     expect(codeOf(form('code=a&code=b'))).toBe('invalid_request');
     expect(codeOf(form('code[x]=a'))).toBe('invalid_request');
+    // Nested beside a good code too, under any name.
+    expect(codeOf(form(`code=${CODE}&redirectUri[x]=postmessage`))).toBe('invalid_request');
+    expect(codeOf(form(`code=${CODE}&other[]=1`))).toBe('invalid_request');
+    expect(readExchangeRequest(form(`code=${CODE}&other=1`), ALLOWED).code).toBe(CODE);
   });
 
   it('ignores __proto__ keys instead of polluting prototypes', () => {
     const req = request({ rawBody: Buffer.from(`{"__proto__": {"polluted": true}, "code": "${CODE}"}`) });
     expect(readExchangeRequest(req, ALLOWED).code).toBe(CODE);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    // A code only "inherited" through __proto__ is no code: the fields object has no prototype.
+    expect(codeOf(request({ rawBody: Buffer.from(`{"__proto__": {"code": "${CODE}"}}`) }))).toBe('invalid_request');
   });
 });

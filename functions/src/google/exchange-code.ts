@@ -1,8 +1,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { AppError } from '../errors/app-error';
 import { classifyGoogleFailure, readHttpFailure } from './http-failure';
-import type { FailureClass } from '../retry/retry';
-import { RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
+import { type FailureClass, RetriesExhaustedError, type RetryDeps, type RetryPolicy, withRetry } from '../retry/retry';
 import { parseScopeString } from './scopes';
 
 export interface ExchangedTokens {

@@ -56,6 +56,12 @@ export interface PhotoItemDoc {
   failure?: string;
   /** The enhanced copy's media item id, once added. */
   addedMediaItemId?: string;
+  /**
+   * In how many runs the decoder failed on it without proving it bad (photos' DecoderFailedError):
+   * it stays `picked` for the next run until PHOTO_LIMITS.decodeAttempts, then is skipped as
+   * `unsupported_format`.
+   */
+  decoderFailures?: number;
 }
 
 export interface PhotoAlbumDoc {

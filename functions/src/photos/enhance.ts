@@ -1,10 +1,10 @@
 import sharp, { type Sharp } from 'sharp';
 import type { WeightedBudget } from '../concurrency/weighted-budget';
 import { decodedPixelCost, type PhotoHeader } from './decoded-pixels';
-import { decodeHeic } from './heic-decoder';
+import { decodeHeic, HeicDecodeError } from './heic-decoder';
 import { detectImageFormat, type SupportedImageFormat } from './image-format';
 import { PHOTO_LIMITS } from './limits';
-import { UnsupportedImageError } from './unsupported-image-error';
+import { DecoderFailedError, UnsupportedImageError } from './unsupported-image-error';
 
 export interface EnhanceOptions {
   /** Output fits inside maxDimension x maxDimension; smaller images keep their size. */
@@ -33,6 +33,8 @@ export interface EnhanceOptions {
    * decode in flight is ended; either rejects with the signal's reason, never as unsupported.
    */
   signal?: AbortSignal | undefined;
+  /** A HEIC decode taking longer is abandoned, as a DecoderFailedError (default HEIC_DECODE_TIMEOUT_MS, 180 s). */
+  heicDecodeTimeoutMs?: number;
 }
 
 export interface EnhancedPhoto {
@@ -47,7 +49,8 @@ export interface EnhancedPhoto {
  * applied), contrast stretched, mildly sharpened, no larger than 2048 on its long side, and free
  * of every piece of metadata (EXIF, GPS, XMP, ICC): sharp writes none unless asked to with
  * keep/withMetadata, and a HEIC reaches sharp as bare pixels. Throws UnsupportedImageError for
- * anything that is not a decodable JPEG, PNG, WebP or HEIC.
+ * anything that is not a decodable JPEG, PNG, WebP or HEIC, and DecoderFailedError when the
+ * decoder failed in a way that does not prove the image bad (worth another try later).
  */
 export async function enhancePhoto(input: Buffer, options: EnhanceOptions = {}): Promise<EnhancedPhoto> {
   const format = detectImageFormat(input);
@@ -85,8 +88,19 @@ async function decodeAndEnhance(input: Buffer, format: SupportedImageFormat, opt
     return { data, width: info.width, height: info.height, format: 'jpeg' };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
+    if (isDecoderFault(error)) throw new DecoderFailedError({ cause: error });
     throw new UnsupportedImageError(isPixelLimitError(error) ? 'too_many_pixels' : 'corrupt', { cause: error });
   }
+}
+
+/**
+ * Failures that say nothing against the image: the HEIC thread crashed, exited or timed out, or an
+ * allocation failed (libvips' "out of memory", C++'s bad_alloc, the WebAssembly decoder's OOM
+ * abort). Everything else libvips or libheif says is about the bytes, the same on every try.
+ */
+function isDecoderFault(error: unknown): boolean {
+  if (error instanceof HeicDecodeError && !error.fileAtFault) return true;
+  return error instanceof Error && /out of memory|bad_alloc|\bOOM\b|Cannot enlarge memory|Cannot allocate memory/i.test(error.message);
 }
 
 async function open(input: Buffer, format: SupportedImageFormat, options: ResolvedOptions): Promise<Sharp> {
@@ -98,7 +112,10 @@ async function open(input: Buffer, format: SupportedImageFormat, options: Resolv
   if (format === 'heic') {
     // sharp's libvips cannot decode HEVC: libheif (WebAssembly, in a thread) does, upright, primary
     // image only, already fitted into maxDimension there (the resize below has nothing left to do).
-    const { data, width, height, channels } = await decodeHeic(input, options.maxDimension, { signal: options.signal });
+    const { data, width, height, channels } = await decodeHeic(input, options.maxDimension, {
+      signal: options.signal,
+      ...(options.heicDecodeTimeoutMs === undefined ? {} : { timeoutMs: options.heicDecodeTimeoutMs }),
+    });
     return sharp(data, { ...common, raw: { width, height, channels } });
   }
   // Animated WebP: the first frame is the photo.

@@ -27,8 +27,16 @@ export interface DecodedPixels {
   channels: 3 | 4;
 }
 
+/**
+ * `fileAtFault`: libheif read the file and said what is wrong with it (the same every time);
+ * otherwise the thread crashed, exited or ran out of time, which a busy or short-of-memory
+ * instance can cause as well as the file.
+ */
 export class HeicDecodeError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly fileAtFault: boolean,
+  ) {
     super(message);
     this.name = 'HeicDecodeError';
   }
@@ -69,7 +77,7 @@ export async function decodeHeic(
   const worker = new Worker(DECODE_THREAD, { eval: true, workerData: { ...libheifModule(), sharpPath: require.resolve('sharp'), maxDimension } });
   try {
     const answer = await new Promise<ThreadAnswer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HeicDecodeError(`the decode took longer than ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new HeicDecodeError(`the decode took longer than ${timeoutMs} ms`, false)), timeoutMs);
       const settle = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -85,15 +93,15 @@ export async function decodeHeic(
       });
       worker.once('error', (error) => {
         settle();
-        reject(new HeicDecodeError(`the decoder failed: ${error.message}`));
+        reject(new HeicDecodeError(`the decoder failed: ${error.message}`, false));
       });
       worker.once('exit', (code) => {
         settle();
-        reject(new HeicDecodeError(`the decoder stopped (exit code ${code})`));
+        reject(new HeicDecodeError(`the decoder stopped (exit code ${code})`, false));
       });
       worker.postMessage(bytes);
     });
-    if (!answer.ok) throw new HeicDecodeError(answer.message);
+    if (!answer.ok) throw new HeicDecodeError(answer.message, true);
     const data = Buffer.from(answer.data.buffer, answer.data.byteOffset, answer.data.byteLength);
     return { data, width: answer.width, height: answer.height, channels: answer.channels };
   } finally {

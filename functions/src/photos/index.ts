@@ -3,4 +3,4 @@ export { decodedPixelCost, HEIC_PIXEL_WEIGHT, jpegShrinkOnLoad, type PhotoHeader
 export { detectImageFormat, isHevcHeif, type SupportedImageFormat } from './image-format';
 export { PHOTO_LIMITS } from './limits';
 export { applySharpSettings, SHARP_SETTINGS } from './sharp-settings';
-export { UnsupportedImageError, isUnsupportedImageError, type UnsupportedImageReason } from './unsupported-image-error';
+export { DecoderFailedError, isDecoderFailedError, UnsupportedImageError, isUnsupportedImageError, type UnsupportedImageReason } from './unsupported-image-error';

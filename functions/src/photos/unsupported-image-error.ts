@@ -1,11 +1,14 @@
 /**
- * The one way the pipeline fails on bad input. The code is the stable contract (the photo job
+ * How the pipeline fails on bad input. The code is the stable contract (the photo job
  * writes it into the source file's appProperties); the reason is for logs and tests only.
  */
 export type UnsupportedImageReason = 'unknown_format' | 'corrupt' | 'too_many_pixels';
 
+/** The code an undecodable photo is marked with (the photo jobs' stable contract). */
+export const UNSUPPORTED_IMAGE = 'unsupported_image';
+
 export class UnsupportedImageError extends Error {
-  readonly code = 'unsupported_image' as const;
+  readonly code = UNSUPPORTED_IMAGE;
   readonly reason: UnsupportedImageReason;
 
   constructor(reason: UnsupportedImageReason, options?: { cause?: unknown }) {
@@ -23,4 +26,23 @@ const MESSAGES: Readonly<Record<UnsupportedImageReason, string>> = {
 
 export function isUnsupportedImageError(value: unknown): value is UnsupportedImageError {
   return value instanceof UnsupportedImageError;
+}
+
+/**
+ * The decoder failed in a way that does not prove the image bad (a HEIC decode thread that
+ * crashed, exited or ran out of time; libvips out of memory): the photo is tried again in a later
+ * run, up to PHOTO_LIMITS.decodeAttempts runs, and only then marked unsupported. The cause is for
+ * logs only.
+ */
+export class DecoderFailedError extends Error {
+  readonly code = 'decoder_failed' as const;
+
+  constructor(options?: { cause?: unknown }) {
+    super('The image decoder failed; the image may be fine.', options);
+    this.name = 'DecoderFailedError';
+  }
+}
+
+export function isDecoderFailedError(value: unknown): value is DecoderFailedError {
+  return value instanceof DecoderFailedError;
 }

@@ -1,13 +1,20 @@
 import { Timestamp } from '@google-cloud/firestore';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createWeightedBudget } from '../../../functions/src/concurrency/weighted-budget';
 import type { PubSub } from '@google-cloud/pubsub';
 import { createMessagePublisher } from '../../../functions/src/events/message-publisher';
 import { userEventSource } from '../../../functions/src/events/user-event';
-import { createUserEvents } from '../../../functions/src/events/user-events';
+import { createUserEvents, USER_EVENTS_OFF } from '../../../functions/src/events/user-events';
 import { type PhotoItemDoc, photoItems, type PhotoSessionDoc, photoSessions } from '../../../functions/src/google-photos/session-store';
+import { loadPhotosConfig } from '../../../functions/src/google-photos/photos-config';
 import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
+import { createPhotosPickerJob } from '../../../functions/src/jobs/photos-picker';
+import { PHOTO_LIMITS } from '../../../functions/src/photos';
 import { createLogger } from '../../../functions/src/logging/logger';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
+import { testPhoto } from '../../support/images';
 import { openPickerSession, PHOTOS_USER_SCOPES, pickTwoPhotosAndAVideo } from '../../support/photos';
 import { emulatorPubSub } from '../../support/pubsub';
 import { collectEvents, type EventCollector, expectValidUserEvent } from '../events/events-kit';
@@ -39,10 +46,10 @@ describe('the Google Photos Picker job', () => {
   });
 
   /** One worker run of `sub`, as a dispatched message would start it. */
-  async function run(sub: string) {
+  async function run(sub: string, jobs?: OfflineJob[]) {
     const id = `d${(dispatches += 1)}`;
     await h.db.collection('users').doc(sub).update({ dispatch: { id, at: Timestamp.now() } });
-    const result = await runBatch({ v: 1, users: [{ userId: sub, dispatchId: id }] }, Date.now() + 60_000, { ...h.workerDeps(), owner: `worker-${id}` });
+    const result = await runBatch({ v: 1, users: [{ userId: sub, dispatchId: id }] }, Date.now() + 60_000, { ...h.workerDeps(jobs ? { jobs } : {}), owner: `worker-${id}` });
     return result.outcomes[0]!;
   }
   const session = async (sub: string, id: string) => (await photoSessions(h.db, 'users', sub).doc(id).get()).data() as PhotoSessionDoc;
@@ -195,5 +202,43 @@ describe('the Google Photos Picker job', () => {
     const [album] = h.sandbox.admin.photosAlbums('pim');
     expect(album!.mediaItems).toHaveLength(2);
     expect(await session('pim', sessionId)).toMatchObject({ state: 'done', counts: { added: 2 } });
+  });
+
+  it(`a decoder failure leaves the item picked for the next run, and skips it after ${PHOTO_LIMITS.decodeAttempts}`, async () => {
+    await h.connect('pid', 0, PHOTOS_USER_SCOPES);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pid');
+    const heic = readFileSync(join(__dirname, '..', '..', '..', 'sandbox', 'fixtures', 'photos', 'harbour.heic')).toString('base64');
+    const [heicId, jpegId] = h.sandbox.admin.photosPick({
+      sessionId,
+      items: [
+        { filename: 'IMG_0003.HEIC', mimeType: 'image/heic', base64: heic },
+        { filename: 'IMG_0004.JPG', mimeType: 'image/jpeg', base64: (await testPhoto(96, 64, { seed: 4 })).toString('base64') },
+      ],
+    }).mediaItemIds;
+    // The HEIC decode thread is given 1 ms: it always runs out of time, which does not prove the photo bad.
+    const failing = [
+      createPhotosPickerJob({
+        db: h.db,
+        usersCollection: 'users',
+        events: USER_EVENTS_OFF,
+        photos: loadPhotosConfig(h.env),
+        sourceBudget: createWeightedBudget(PHOTO_LIMITS.maxSourceBytesInFlight),
+        maxSourceBytes: PHOTO_LIMITS.maxSourceBytes,
+        enhance: { heicDecodeTimeoutMs: 1 },
+      }),
+    ];
+    const itemOf = async (id: string) => (await items('pid', sessionId)).find((item) => item.pickedId === id);
+
+    for (let failure = 1; failure < PHOTO_LIMITS.decodeAttempts; failure += 1) {
+      expect(await run('pid', failing)).toMatchObject({ status: 'done', pending: true });
+      expect(await itemOf(heicId!)).toMatchObject({ state: 'picked', decoderFailures: failure });
+      expect(await session('pid', sessionId)).toMatchObject({ state: 'picked', counts: { picked: 2, added: 1, skipped: 0 } });
+    }
+    expect(await itemOf(jpegId!)).toMatchObject({ state: 'added' });
+
+    expect(await run('pid', failing)).toMatchObject({ status: 'done' });
+    expect(await itemOf(heicId!)).toMatchObject({ state: 'skipped', skipReason: 'unsupported_format', decoderFailures: PHOTO_LIMITS.decodeAttempts });
+    expect(await session('pid', sessionId)).toMatchObject({ state: 'done', counts: { picked: 2, added: 1, skipped: 1 } });
+    expect(h.sandbox.admin.photosAlbums('pid')[0]!.mediaItems).toHaveLength(1);
   });
 });

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createWeightedBudget } from '../../../functions/src/concurrency/weighted-budget';
-import { detectImageFormat, enhancePhoto, isHevcHeif, isUnsupportedImageError } from '../../../functions/src/photos';
-import { decodeHeic } from '../../../functions/src/photos/heic-decoder';
+import { detectImageFormat, enhancePhoto, isDecoderFailedError, isHevcHeif, isUnsupportedImageError } from '../../../functions/src/photos';
+import { decodeHeic, HeicDecodeError } from '../../../functions/src/photos/heic-decoder';
 import { luminanceSpread, readExif } from '../../support/images';
 
 /** Made by scripts/make-heic-photos.ts (heif-enc), committed. */
@@ -71,6 +71,18 @@ describe('HEIC input', () => {
     expect(isUnsupportedImageError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'unsupported_image', reason: 'corrupt' });
     expect(String((error as Error).cause)).toMatch(/HEVC data could not be decoded: .*end of file/i);
+    expect((error as Error).cause).toMatchObject({ name: 'HeicDecodeError', fileAtFault: true });
+  });
+
+  it('fails a decode that runs out of time as the decoder\'s failure, not the file\'s', async () => {
+    const timedOut: unknown = await decodeHeic(fixture('harbour.heic'), 2048, { timeoutMs: 1 }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(HeicDecodeError);
+    expect(timedOut).toMatchObject({ fileAtFault: false, message: expect.stringMatching(/longer than 1 ms/) });
+
+    const error: unknown = await enhancePhoto(fixture('harbour.heic'), { heicDecodeTimeoutMs: 1 }).catch((e: unknown) => e);
+    expect(isUnsupportedImageError(error)).toBe(false);
+    expect(isDecoderFailedError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'decoder_failed', cause: { fileAtFault: false } });
   });
 
   it("ends a decode in flight at the run's stop, with the stop's reason, never as unsupported", async () => {

@@ -110,7 +110,9 @@ export async function uploadResult(drive: drive_v3.Drive, sourceId: string, name
   return data.id;
 }
 
-/** Sets appProperties on a file; other keys are left as they are (Drive merges appProperties). */
-export async function setAppProperties(drive: drive_v3.Drive, fileId: string, properties: Record<string, string>): Promise<void> {
-  await driveCall('files.update', () => drive.files.update({ fileId, requestBody: { appProperties: properties }, fields: 'id' }));
+/** Sets appProperties on a file (a null value removes its key); other keys are left as they are (Drive merges appProperties). */
+export async function setAppProperties(drive: drive_v3.Drive, fileId: string, properties: Record<string, string | null>): Promise<void> {
+  // The generated types allow strings only, but Drive's wire format takes null as "remove this key".
+  const appProperties = properties as Record<string, string>;
+  await driveCall('files.update', () => drive.files.update({ fileId, requestBody: { appProperties }, fields: 'id' }));
 }

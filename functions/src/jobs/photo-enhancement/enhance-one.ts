@@ -2,11 +2,19 @@ import type { drive_v3 } from '@googleapis/drive';
 import { isDriveCallError } from '../../drive/drive-call';
 import { type FailureClass, RetriesExhaustedError, type RetryPolicy, withRetry } from '../../retry/retry';
 import { enhancePhoto, type EnhanceOptions } from '../../photos/enhance';
-import { isUnsupportedImageError } from '../../photos/unsupported-image-error';
+import { PHOTO_LIMITS } from '../../photos/limits';
+import { isDecoderFailedError, isUnsupportedImageError, UNSUPPORTED_IMAGE } from '../../photos/unsupported-image-error';
 import { downloadFile, findResultOf, setAppProperties, uploadResult } from './drive-photos';
 import { APP_PROPERTY, enhancedFileName } from './photo-file';
 
-export type PhotoOutcome = 'enhanced' | 'linked_existing' | 'unsupported' | 'refused' | 'too_large' | 'gone';
+export type PhotoOutcome = 'enhanced' | 'linked_existing' | 'unsupported' | 'decoder_failed' | 'refused' | 'too_large' | 'gone';
+
+export interface SourcePhoto {
+  id: string;
+  name: string | null | undefined;
+  /** As the listing or the change sent them (the decoder failures so far are counted there). */
+  appProperties?: Record<string, string> | null | undefined;
+}
 
 /** The `enhanceError` of a source whose bytes Drive will not serve (drive-photos.ts). */
 export const DOWNLOAD_REFUSED = 'download_refused';
@@ -24,17 +32,14 @@ const UPLOAD_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs
  * the result is looked up by `derivedFrom` before anything is uploaded, so a run that died
  * between uploading and marking only marks the source next time. A photo that cannot be decoded
  * is marked with `enhanceError` and never downloaded again, as is one whose download Drive refuses
- * for that file alone (flagged as malware). A file deleted meanwhile is `gone`.
+ * for that file alone (flagged as malware). A photo whose decoder failed without proving it bad
+ * (recordDecoderFailure) is tried again in a later run. A file deleted meanwhile is `gone`.
  */
-export async function enhanceOne(
-  drive: drive_v3.Drive,
-  source: { id: string; name: string | null | undefined },
-  settings: EnhanceOneSettings,
-): Promise<PhotoOutcome> {
+export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, settings: EnhanceOneSettings): Promise<PhotoOutcome> {
   try {
     const existing = await findResultOf(drive, source.id);
     if (existing !== undefined) {
-      await markEnhanced(drive, source.id, existing);
+      await markEnhanced(drive, source, existing);
       return 'linked_existing';
     }
     const download = await downloadFile(drive, source.id, settings.maxSourceBytes);
@@ -44,10 +49,10 @@ export async function enhanceOne(
       await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: DOWNLOAD_REFUSED });
       return 'refused';
     }
-    const enhanced = await enhanceOrMarkUnsupported(drive, source.id, download.data, settings.enhance);
-    if (enhanced === undefined) return 'unsupported';
+    const enhanced = await enhanceOrMark(drive, source, download.data, settings.enhance);
+    if (typeof enhanced === 'string') return enhanced;
     const resultId = await uploadExactlyOnce(drive, source.id, enhancedFileName(source.name), enhanced, settings.enhance.signal);
-    await markEnhanced(drive, source.id, resultId);
+    await markEnhanced(drive, source, resultId);
     return 'enhanced';
   } catch (error) {
     if (isDriveCallError(error) && error.failure.code === 'not_found') return 'gone';
@@ -55,19 +60,42 @@ export async function enhanceOne(
   }
 }
 
-async function enhanceOrMarkUnsupported(
-  drive: drive_v3.Drive,
-  sourceId: string,
-  bytes: Buffer,
-  options: EnhanceOptions,
-): Promise<Buffer | undefined> {
+async function enhanceOrMark(drive: drive_v3.Drive, source: SourcePhoto, bytes: Buffer, options: EnhanceOptions): Promise<Buffer | 'unsupported' | 'decoder_failed'> {
   try {
     return (await enhancePhoto(bytes, options)).data;
   } catch (error) {
+    if (isDecoderFailedError(error)) return recordDecoderFailure(drive, source);
     if (!isUnsupportedImageError(error)) throw error;
-    await setAppProperties(drive, sourceId, { [APP_PROPERTY.enhanceError]: error.code });
-    return undefined;
+    await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: error.code, ...clearedFailures(source) });
+    return 'unsupported';
   }
+}
+
+/**
+ * A decoder that crashed, ran out of time or of memory has not shown the photo bad: the failure
+ * is counted on the photo, and that update is itself a change in the user's Drive feed, so a later
+ * run's changes.list brings the photo back (the cursor moves on meanwhile, so the user's other
+ * photos are not held back). At PHOTO_LIMITS.decodeAttempts failures it is marked unsupported,
+ * as an undecodable photo is at once.
+ */
+async function recordDecoderFailure(drive: drive_v3.Drive, source: SourcePhoto): Promise<'unsupported' | 'decoder_failed'> {
+  const failures = decoderFailuresOf(source) + 1;
+  if (failures >= PHOTO_LIMITS.decodeAttempts) {
+    await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: UNSUPPORTED_IMAGE, [APP_PROPERTY.decoderFailures]: null });
+    return 'unsupported';
+  }
+  await setAppProperties(drive, source.id, { [APP_PROPERTY.decoderFailures]: String(failures) });
+  return 'decoder_failed';
+}
+
+function decoderFailuresOf(source: SourcePhoto): number {
+  const count = Number(source.appProperties?.[APP_PROPERTY.decoderFailures]);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
+
+/** Removes the failure count once the photo is settled (only when there is one: same request otherwise). */
+function clearedFailures(source: SourcePhoto): Record<string, null> {
+  return source.appProperties?.[APP_PROPERTY.decoderFailures] === undefined ? {} : { [APP_PROPERTY.decoderFailures]: null };
 }
 
 /**
@@ -97,6 +125,6 @@ function transientDriveFailure(error: unknown): FailureClass {
   return error.failure.retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs: error.failure.retryAfterMs };
 }
 
-function markEnhanced(drive: drive_v3.Drive, sourceId: string, resultId: string): Promise<void> {
-  return setAppProperties(drive, sourceId, { [APP_PROPERTY.enhancedId]: resultId });
+function markEnhanced(drive: drive_v3.Drive, source: SourcePhoto, resultId: string): Promise<void> {
+  return setAppProperties(drive, source.id, { [APP_PROPERTY.enhancedId]: resultId, ...clearedFailures(source) });
 }

@@ -120,7 +120,7 @@ class PhotoRun {
     // Drive's size when it sent one; otherwise the most the download may be.
     const size = Number(file.size);
     const bytes = file.size != null && Number.isFinite(size) ? size : this.settings.maxSourceBytes;
-    const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, { id: decision.fileId, name: file.name }, this.settings), this.context.signal);
+    const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, { id: decision.fileId, name: file.name, appProperties: file.appProperties }, this.settings), this.context.signal);
     this.tally.add(outcome);
     this.logger.info('photo handled', { fileId: decision.fileId, outcome });
   }

@@ -9,6 +9,11 @@ export const APP_PROPERTY = {
   enhancedId: 'enhancedId',
   /** On a source: why it will never be enhanced (a stable code). */
   enhanceError: 'enhanceError',
+  /**
+   * On a source: in how many runs its decoder failed without proving it bad (enhance-one.ts);
+   * removed when it is enhanced or marked with enhanceError.
+   */
+  decoderFailures: 'decoderFailures',
   /** On a result: the id of the source it was made from. */
   derivedFrom: 'derivedFrom',
 } as const;

@@ -6,6 +6,7 @@ const SUMMARY_NAMES: Readonly<Record<TallyKey, string>> = {
   enhanced: 'enhanced',
   linked_existing: 'linkedExisting',
   unsupported: 'unsupported',
+  decoder_failed: 'decoderFailed',
   refused: 'refused',
   too_large: 'tooLarge',
   gone: 'gone',

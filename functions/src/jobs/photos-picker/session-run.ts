@@ -15,7 +15,8 @@ import {
 } from '../../google-photos/session-store';
 import type { Logger } from '../../logging/logger';
 import { enhancePhoto, type EnhanceOptions } from '../../photos/enhance';
-import { isUnsupportedImageError } from '../../photos/unsupported-image-error';
+import { PHOTO_LIMITS } from '../../photos/limits';
+import { isDecoderFailedError, isUnsupportedImageError } from '../../photos/unsupported-image-error';
 import { ensureAlbum } from './album';
 import { finishSession } from './finish-session';
 import { enhancedFileName, skipReasonFor } from './picked-item';
@@ -216,9 +217,11 @@ export class SessionRun {
         return (await enhancePhoto(download.data, { ...this.deps.enhance, signal: this.deps.signal })).data;
       } catch (error) {
         if (isUnsupportedImageError(error)) return 'unsupported_format' as const;
+        if (isDecoderFailedError(error)) return 'decoder_failed' as const;
         throw error;
       }
     }, this.deps.signal);
+    if (enhanced === 'decoder_failed') return this.recordDecoderFailure(item);
     if (typeof enhanced === 'string') {
       await this.writeItems([[item.pickedId, { state: 'skipped', skipReason: enhanced }]]);
       return undefined;
@@ -226,6 +229,19 @@ export class SessionRun {
     const uploadToken = await this.deps.library.upload(enhanced, 'image/jpeg');
     await this.writeItems([[item.pickedId, { state: 'uploaded' }]]);
     return uploadToken;
+  }
+
+  /**
+   * The decoder crashed, ran out of time or of memory: that does not prove the photo bad, so it
+   * stays `picked` (the session stays pending) and is tried again next run, until
+   * PHOTO_LIMITS.decodeAttempts failures make it `skipped` like an undecodable photo.
+   */
+  private async recordDecoderFailure(item: PhotoItemDoc): Promise<undefined> {
+    const decoderFailures = (item.decoderFailures ?? 0) + 1;
+    const change: Partial<PhotoItemDoc> = decoderFailures >= PHOTO_LIMITS.decodeAttempts ? { state: 'skipped', skipReason: 'unsupported_format', decoderFailures } : { decoderFailures };
+    await this.writeItems([[item.pickedId, change]]);
+    this.deps.logger.warn('photos: the decoder failed on a picked item', { sessionId: this.doc.sessionId, decoderFailures, skipped: change.state === 'skipped' });
+    return undefined;
   }
 
   private async writeItems(changes: [string, Partial<PhotoItemDoc>][]): Promise<void> {

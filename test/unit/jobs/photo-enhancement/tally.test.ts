@@ -7,10 +7,12 @@ describe('Tally', () => {
     tally.add('enhanced');
     tally.add('linked_existing');
     tally.add('pages');
+    tally.add('decoder_failed');
     expect(tally.summary()).toEqual({
       enhanced: 2,
       linkedExisting: 1,
       unsupported: 0,
+      decoderFailed: 1,
       refused: 0,
       tooLarge: 0,
       gone: 0,

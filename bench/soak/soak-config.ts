@@ -19,7 +19,12 @@ export interface SoakConfig {
   accessTokenLifetimeSeconds: number;
   /** Faults, kills and redelivery run this long... */
   chaosSeconds: number;
-  /** ...then the soak waits at most this long (faults still on, no more kills) for every user to settle. */
+  /**
+   * ...then the soak waits at most this long (faults still on, no more kills) for every user to
+   * settle. With a 10% rate of 5xx, an upload fails often: that ends the user's run (the create may
+   * have happened: enhance-one.ts) and the user comes back after a backoff, so a user can need
+   * two or three backoffs after the chaos.
+   */
   settleSeconds: number;
   kills: number;
   faults: {
@@ -48,7 +53,7 @@ export const FULL_SOAK: SoakConfig = {
   revokedShare: 0.05,
   accessTokenLifetimeSeconds: 240,
   chaosSeconds: 210,
-  settleSeconds: 75,
+  settleSeconds: 90,
   kills: 5,
   faults: FAULTS,
   // 4 shards, not the default 16: see SHORT_SOAK.
@@ -70,7 +75,7 @@ export const SHORT_SOAK: SoakConfig = {
   revokedShare: 0.05,
   accessTokenLifetimeSeconds: 240,
   chaosSeconds: 20,
-  settleSeconds: 30,
+  settleSeconds: 45,
   kills: 5,
   faults: FAULTS,
   // 4 shards, not the default 16: each shard run publishes its own work messages, so a few hundred

@@ -8,8 +8,9 @@ import { classifyApiFailure } from '../google/api-failure';
  * - Retried: transient failures (network, 408, 429, 5xx, rate-limit 403s) of GET, HEAD, PUT,
  *   DELETE and PATCH whose body can be sent again. PATCH is in because Drive metadata updates
  *   set fixed values (sending the same appProperties twice changes nothing).
- * - Never retried: POST. A create that timed out may have succeeded; only the caller can look
- *   before creating again (the photo job does, by `derivedFrom`). Nor a call its caller aborted
+ * - Never retried: POST. A create that timed out may have succeeded; only the caller knows when
+ *   another is safe (the photo job repeats one only when Drive cannot have made the file, and
+ *   otherwise looks for it by `derivedFrom` in the next run: enhance-one.ts). Nor a call its caller aborted
  *   (the worker's hard stop), which no failure class counts as transient (http-failure.ts).
  * - The wait is the larger of Retry-After and capped exponential backoff with jitter. When Drive
  *   asks for more than `maxRetryDelayMs`, the error is surfaced at once so the worker backs the

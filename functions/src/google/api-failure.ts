@@ -20,6 +20,8 @@ export interface ApiFailure {
   /** Drive's `errors[0].reason` (`userRateLimitExceeded`), or the canonical `status` (`FAILED_PRECONDITION`). */
   reason: string | undefined;
   retryAfterMs: number | undefined;
+  /** The request never left us (http-failure.ts): Google cannot have acted on it. */
+  neverSent: boolean;
 }
 
 export function classifyApiFailure(error: unknown): ApiFailure {
@@ -32,6 +34,7 @@ export function classifyApiFailure(error: unknown): ApiFailure {
     httpStatus: failure.status,
     reason: failure.reason,
     retryAfterMs: failure.retryAfterMs,
+    neverSent: failure.neverSent,
   };
 }
 

@@ -24,9 +24,6 @@ export interface ExchangeOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Failures that happen before a request leaves us: the code cannot have reached Google. */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
 /**
  * A code is good for one exchange, and Google may revoke what it issued for a code presented twice
  * (RFC 6749 section 4.1.2). So an attempt is repeated only when Google cannot have used the code:
@@ -35,17 +32,8 @@ const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
  */
 export function classifyCodeExchangeFailure(error: unknown): FailureClass {
   const failure = readHttpFailure(error);
-  if (failure.network && neverSentCode(error) === undefined) return { kind: 'permanent' };
+  if (failure.network && !failure.neverSent) return { kind: 'permanent' };
   return classifyGoogleFailure(error);
-}
-
-/** The system error code along the `cause` chain (gaxios wraps fetch's TypeError, which wraps Node's error). */
-function neverSentCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return code;
-  }
-  return undefined;
 }
 
 export async function exchangeCode(client: OAuth2Client, code: string, options: ExchangeOptions): Promise<ExchangedTokens> {

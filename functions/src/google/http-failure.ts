@@ -12,17 +12,36 @@ export interface HttpFailure {
   retryAfterMs: number | undefined;
   /** No answer at all: refused, reset, timed out. */
   network: boolean;
+  /**
+   * The request never left us (the connection was refused, the name did not resolve), so nothing
+   * can have happened at Google. A timeout or a reset may come after Google acted on it.
+   */
+  neverSent: boolean;
 }
 
 export function readHttpFailure(error: unknown): HttpFailure {
   const response = (error as { response?: { status?: unknown; data?: unknown; headers?: unknown } } | null)?.response;
   const status = typeof response?.status === 'number' ? response.status : undefined;
+  const network = status === undefined && isTransportFailure(error);
   return {
     status,
     reason: reasonOf(response?.data),
     retryAfterMs: parseRetryAfter(headerValue(response?.headers, 'retry-after')),
-    network: status === undefined && isTransportFailure(error),
+    network,
+    neverSent: network && neverSentCode(error) !== undefined,
   };
+}
+
+/** Failures that happen before a request leaves us. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** The system error code along the `cause` chain (gaxios wraps fetch's TypeError, which wraps Node's error). */
+function neverSentCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return code;
+  }
+  return undefined;
 }
 
 // `TimeoutError` is the code gaxios gives its own per-attempt timeout.

@@ -55,13 +55,13 @@ export function driveRoute(state: DriveState, spec: DriveRouteSpec): Route {
       await delay(state.faults.latencyFor(grant.sub), closing);
       try {
         if (!mayCallMethod(grant.scopes, spec.access)) throw driveErrors.insufficientScopes();
-        const fault = state.faults.nextFault(grant.sub);
-        if (fault) {
-          state.stats.fault(grant.sub);
-          throw fault;
-        }
+        const fault = state.faults.nextFault(grant.sub, spec.driveMethod);
+        if (fault) state.stats.fault(grant.sub);
+        if (fault && !fault.afterApplying) throw fault.error;
         const call: DriveCall = { request, grant, drive: state.driveOf(grant.sub), visible: visibleSpaces(grant.scopes), state };
-        sendReply(response, await spec.handle(call));
+        const reply = await spec.handle(call);
+        if (fault) throw fault.error;
+        sendReply(response, reply);
       } catch (error) {
         sendDriveError(response, asDriveError(error, spec.driveMethod));
       }

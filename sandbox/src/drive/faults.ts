@@ -1,6 +1,7 @@
 import { seededRandom } from '../seeded-random';
 import { z } from 'zod';
 import { DriveError, driveErrors } from './drive-error';
+import { DRIVE_METHODS, type DriveMethod } from './stats';
 
 /**
  * Fault injection, per user and as a default for everyone: deterministic `failNext` for tests,
@@ -13,6 +14,13 @@ export const failNextSchema = z.strictObject({
   count: z.number().int().positive(),
   status: z.union([z.literal(403), z.literal(429), z.literal(500), z.literal(502), z.literal(503)]),
   retryAfterSeconds: retryAfterSeconds.optional(),
+  /** Only calls of this method meet the fault (the others pass untouched). */
+  method: z.enum(DRIVE_METHODS).optional(),
+  /**
+   * The call is carried out, then answered with the fault: a write Drive made whose answer says it
+   * failed (a backend error after the commit, as a lost answer looks to the client).
+   */
+  afterApplying: z.boolean().optional(),
 });
 
 export const faultRatesSchema = z
@@ -30,6 +38,11 @@ export const userFaultsSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(60_000).optional(),
   failNext: failNextSchema.optional(),
   rates: faultRatesSchema.optional(),
+  /**
+   * Drive's search index lags behind its writes: files.list does not find a file created less
+   * than this long ago (files.get and the changes feed do).
+   */
+  searchLagMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 export const defaultFaultsSchema = z.strictObject({
@@ -84,17 +97,26 @@ export class FaultInjector {
     return own ?? this.defaults.latencyMs ?? 0;
   }
 
-  /** The fault this call of `sub` meets, if any; consumes one `failNext`. */
-  nextFault(sub: string): DriveError | undefined {
+  /** How far behind `sub`'s writes files.list is (0: not at all). */
+  searchLagFor(sub: string): number {
+    return this.perUser.get(sub)?.searchLagMs ?? 0;
+  }
+
+  /**
+   * The fault this call of `sub` meets, if any; consumes one `failNext`. `afterApplying`: answer
+   * it only once the call has been carried out.
+   */
+  nextFault(sub: string, method: DriveMethod): { error: DriveError; afterApplying: boolean } | undefined {
     const own = this.perUser.get(sub);
-    if (own?.failNext) {
-      const { status, retryAfterSeconds } = own.failNext;
+    if (own?.failNext && (own.failNext.method === undefined || own.failNext.method === method)) {
+      const { status, retryAfterSeconds, afterApplying } = own.failNext;
       own.failNext.count -= 1;
       if (own.failNext.count <= 0) delete own.failNext;
-      return errorForStatus(status, retryAfterSeconds);
+      return { error: errorForStatus(status, retryAfterSeconds), afterApplying: afterApplying ?? false };
     }
     const rates = own?.rates ?? this.defaults.rates;
-    return rates ? this.drawFault(rates) : undefined;
+    const drawn = rates ? this.drawFault(rates) : undefined;
+    return drawn && { error: drawn, afterApplying: false };
   }
 
   private drawFault(rates: FaultRates): DriveError | undefined {

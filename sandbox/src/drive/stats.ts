@@ -2,15 +2,17 @@
  * Per-user call counts, for tests ("exactly one upload") and benches ("calls per user").
  * Method names are Drive's discovery ids without the "drive." prefix.
  */
-export type DriveMethod =
-  | 'files.list'
-  | 'files.get'
-  | 'files.create'
-  | 'files.update'
-  | 'files.delete'
-  | 'changes.getStartPageToken'
-  | 'changes.list'
-  | 'about.get';
+export const DRIVE_METHODS = [
+  'files.list',
+  'files.get',
+  'files.create',
+  'files.update',
+  'files.delete',
+  'changes.getStartPageToken',
+  'changes.list',
+  'about.get',
+] as const;
+export type DriveMethod = (typeof DRIVE_METHODS)[number];
 
 export interface DriveUserStats {
   totalCalls: number;

@@ -19,8 +19,17 @@ async function expectOneResultEach(user: SandboxUser, sources: SandboxFile[]): P
   }
 }
 
+/** A user past their first run (its cursor saved), with `count` new photos for the next one. */
+async function userWithNewPhotos(label: string, count: number) {
+  const user = new SandboxUser(sandbox, label);
+  const job = createPhotoEnhancementJob();
+  const saved = (await runJob(job, user)).result.cursor;
+  return { user, job, saved, sources: await putPhotos(user, count, label) };
+}
+
+let sandbox: SandboxGoogle;
+
 describe('photo enhancement job: crashes, deadlines and resumption', () => {
-  let sandbox: SandboxGoogle;
   beforeAll(async () => {
     sandbox = await startSandbox();
   });
@@ -82,10 +91,7 @@ describe('photo enhancement job: crashes, deadlines and resumption', () => {
   });
 
   it('fails a run on a Drive outage with a transient error that carries the cursor to resume from', async () => {
-    const user = new SandboxUser(sandbox, 'outage');
-    const job = createPhotoEnhancementJob();
-    const saved = (await runJob(job, user)).result.cursor;
-    const sources = await putPhotos(user, 2, 'outage');
+    const { user, job, saved, sources } = await userWithNewPhotos('outage', 2);
     await user.setFaults({ failNext: { count: 1, status: 503 } });
 
     const error = await runJob(job, user, { cursor: saved, drive: user.drive({ retry: { maxRetries: 0 } }) }).then(
@@ -97,6 +103,39 @@ describe('photo enhancement job: crashes, deadlines and resumption', () => {
     expect(error as OfflineJobError).toMatchObject({ code: 'upstream_unavailable', transient: true, httpStatus: 503, resumeCursor: saved });
     const next = await runJob(job, user, { cursor: (error as OfflineJobError).resumeCursor });
     expect(next.result.summary).toMatchObject({ enhanced: 2 });
+    await expectOneResultEach(user, sources);
+  });
+
+  it('repeats an upload Drive refused as rate-limited within the run: nothing was made, one result', async () => {
+    const { user, job, saved, sources } = await userWithNewPhotos('upload-429', 1);
+    await user.setFaults({ failNext: { count: 1, status: 429, retryAfterSeconds: 0, method: 'files.create' } });
+
+    const { result } = await runJob(job, user, { cursor: saved });
+
+    expect(result.summary).toMatchObject({ enhanced: 1 });
+    expect((await user.stats()).calls['files.create']).toBe(2);
+    await expectOneResultEach(user, sources);
+  });
+
+  it('ends the run on an upload that failed after Drive made the file, and the next run finds it, though search lags behind', async () => {
+    const { user, job, saved, sources } = await userWithNewPhotos('upload-applied-503', 2);
+    // Drive makes the first result, then answers 503; a file made less than 1.5 s ago is not in files.list yet.
+    const lagMs = 1500;
+    await user.setFaults({ failNext: { count: 1, status: 503, method: 'files.create', afterApplying: true }, searchLagMs: lagMs });
+
+    const error: unknown = await runJob(job, user, { cursor: saved }).catch((e: unknown) => e);
+
+    expect(isOfflineJobError(error) && error.resumeCursor).toEqual(saved);
+    expect(error as OfflineJobError).toMatchObject({ code: 'upstream_unavailable', transient: true, httpStatus: 503 });
+    // Not repeated at once: a lookup now would miss the file Drive made, and make a second.
+    expect((await user.stats()).calls['files.create']).toBe(1);
+    expect((await user.files()).filter((file) => file.appProperties.derivedFrom !== undefined)).toHaveLength(1);
+
+    // The user's next run comes 30 s or more later (next-run.ts); here, once the lag is over.
+    await new Promise((resolve) => setTimeout(resolve, lagMs + 100));
+    const next = await runJob(job, user, { cursor: (error as OfflineJobError).resumeCursor });
+
+    expect(next.result.summary).toMatchObject({ linkedExisting: 1, enhanced: 1 });
     await expectOneResultEach(user, sources);
   });
 

@@ -207,7 +207,7 @@ describe('googleFetch', () => {
     );
     for (const failure of failures) {
       expect(failure).toBeInstanceOf(GaxiosError);
-      expect(readHttpFailure(failure)).toEqual({ status: 429, reason: 'rateLimitExceeded', retryAfterMs: 7_000, network: false });
+      expect(readHttpFailure(failure)).toEqual({ status: 429, reason: 'rateLimitExceeded', retryAfterMs: 7_000, network: false, neverSent: false });
     }
   });
 
@@ -216,6 +216,6 @@ describe('googleFetch', () => {
     const failures = await Promise.all(
       [googleFetch, fetch].map((impl) => new Gaxios({ fetchImplementation: impl, retry: false }).request({ url: `${url}/x` }).catch((e: unknown) => e)),
     );
-    for (const failure of failures) expect(readHttpFailure(failure)).toEqual({ status: undefined, reason: undefined, retryAfterMs: undefined, network: true });
+    for (const failure of failures) expect(readHttpFailure(failure)).toEqual({ status: undefined, reason: undefined, retryAfterMs: undefined, network: true, neverSent: true });
   });
 });

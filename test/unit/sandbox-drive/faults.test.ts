@@ -4,27 +4,27 @@ describe('fault injection', () => {
   it('plays failNext exactly count times, then nothing', () => {
     const faults = new FaultInjector();
     faults.setUser('u', { failNext: { count: 2, status: 429, retryAfterSeconds: 3 } });
-    const first = faults.nextFault('u');
+    const first = faults.nextFault('u', 'files.list')?.error;
     expect(first?.status).toBe(429);
     expect(first?.headers()).toEqual({ 'retry-after': '3' });
-    expect(faults.nextFault('u')?.reason).toBe('rateLimitExceeded');
-    expect(faults.nextFault('u')).toBeUndefined();
-    expect(faults.nextFault('someone-else')).toBeUndefined();
+    expect(faults.nextFault('u', 'files.list')?.error.reason).toBe('rateLimitExceeded');
+    expect(faults.nextFault('u', 'files.list')).toBeUndefined();
+    expect(faults.nextFault('someone-else', 'files.list')).toBeUndefined();
   });
 
   it('maps each status to the reason Drive gives it', () => {
     const faults = new FaultInjector();
     faults.setUser('u', { failNext: { count: 1, status: 403 } });
-    expect(faults.nextFault('u')?.body().error.errors[0]).toEqual({ domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' });
+    expect(faults.nextFault('u', 'files.list')?.error.body().error.errors[0]).toEqual({ domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' });
     faults.setUser('u', { failNext: { count: 1, status: 502 } });
-    expect(faults.nextFault('u')).toMatchObject({ status: 502, reason: 'backendError' });
+    expect(faults.nextFault('u', 'files.get')).toMatchObject({ error: { status: 502, reason: 'backendError' }, afterApplying: false });
   });
 
   it('does not let a caller mutate the configuration it passed in', () => {
     const faults = new FaultInjector();
     const config = { failNext: { count: 1, status: 500 as const } };
     faults.setUser('u', config);
-    faults.nextFault('u');
+    faults.nextFault('u', 'files.list');
     expect(config.failNext.count).toBe(1);
   });
 
@@ -32,7 +32,7 @@ describe('fault injection', () => {
     const run = () => {
       const faults = new FaultInjector(7);
       faults.setDefaults({ rates: { backendError: 0.1, rateLimitExceeded: 0.2 } });
-      return Array.from({ length: 2000 }, () => faults.nextFault('anyone')?.status ?? 200);
+      return Array.from({ length: 2000 }, () => faults.nextFault('anyone', 'files.get')?.error.status ?? 200);
     };
     const first = run();
     expect(run()).toEqual(first);
@@ -41,6 +41,17 @@ describe('fault injection', () => {
     expect(share(500)).toBeLessThan(0.13);
     expect(share(429)).toBeGreaterThan(0.17);
     expect(share(429)).toBeLessThan(0.23);
+  });
+
+  it('keeps a failNext for one method for that method, and says when it comes after applying the call', () => {
+    const faults = new FaultInjector();
+    faults.setUser('u', { failNext: { count: 1, status: 503, method: 'files.create', afterApplying: true } });
+    expect(faults.nextFault('u', 'files.list')).toBeUndefined();
+    expect(faults.nextFault('u', 'files.create')).toMatchObject({ error: { status: 503 }, afterApplying: true });
+    expect(faults.nextFault('u', 'files.create')).toBeUndefined();
+    expect(faults.searchLagFor('u')).toBe(0);
+    faults.setUser('u', { searchLagMs: 1500 });
+    expect([faults.searchLagFor('u'), faults.searchLagFor('other')]).toEqual([1500, 0]);
   });
 
   it('prefers a user latency over the default', () => {

@@ -29,8 +29,9 @@ const UPLOAD_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs
 
 /**
  * Enhances one source photo, exactly once however often it is attempted:
- * the result is looked up by `derivedFrom` before anything is uploaded, so a run that died
- * between uploading and marking only marks the source next time. A photo that cannot be decoded
+ * the result is looked up by `derivedFrom` before anything is downloaded, so a run that died
+ * between uploading and marking, or whose upload failed in a way that may have made the file
+ * (uploadExactlyOnce), only marks the source next time. A photo that cannot be decoded
  * is marked with `enhanceError` and never downloaded again, as is one whose download Drive refuses
  * for that file alone (flagged as malware). A photo whose decoder failed without proving it bad
  * (recordDecoderFailure) is tried again in a later run. A file deleted meanwhile is `gone`.
@@ -99,29 +100,30 @@ function clearedFailures(source: SourcePhoto): Record<string, null> {
 }
 
 /**
- * files.create is a POST, which the Drive client never retries (a create that failed may still
- * have happened). A transient failure is retried here instead, after looking again for a result
- * made from this source, so a create that did happen is found and used, never made twice. Without
- * this, one 5xx or 429 on the upload failed the user's whole run. `signal`: the run's hard stop,
- * after which no retry starts and a backoff in progress ends.
+ * files.create is a POST, which the Drive client never retries: a create that failed may still
+ * have happened. It is repeated here only when Drive cannot have made the file: Drive refused it as
+ * rate-limited (429, or a rate-limit 403), or the request never left (refused connection, name not
+ * resolved). Any other failure (a 5xx, a timeout, a reset connection) may have followed a create
+ * that did happen, and looking for it at once would ask Drive's search index, which lags its
+ * writes: a file made a moment ago can be missing from files.list, and a second result would be
+ * made. So that failure ends the user's run (transient: the user is retried in 30-60 s, with the
+ * cursor from before this page), and the next run's lookup by `derivedFrom`, before anything is
+ * downloaded, finds the result if it was made, as after a crash between upload and marking.
+ * `signal`: the run's hard stop, after which no retry starts and a backoff in progress ends.
  */
 async function uploadExactlyOnce(drive: drive_v3.Drive, sourceId: string, name: string, jpeg: Buffer, signal: AbortSignal | undefined): Promise<string> {
   try {
-    return await withRetry(
-      async (attempt) => (attempt > 1 ? await findResultOf(drive, sourceId) : undefined) ?? uploadResult(drive, sourceId, name, jpeg),
-      transientDriveFailure,
-      UPLOAD_RETRY,
-      {},
-      signal,
-    );
+    return await withRetry(() => uploadResult(drive, sourceId, name, jpeg), createNotMade, UPLOAD_RETRY, {}, signal);
   } catch (error) {
     // The Drive failure itself, so the run reports rate_limited / unavailable with its Retry-After.
     throw error instanceof RetriesExhaustedError ? error.lastError : error;
   }
 }
 
-function transientDriveFailure(error: unknown): FailureClass {
+/** Transient, and certain to have made nothing: the only failures of files.create repeated in the run. */
+function createNotMade(error: unknown): FailureClass {
   if (!isDriveCallError(error) || !error.failure.transient) return { kind: 'permanent' };
+  if (error.failure.code !== 'rate_limited' && !error.failure.neverSent) return { kind: 'permanent' };
   return error.failure.retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs: error.failure.retryAfterMs };
 }
 

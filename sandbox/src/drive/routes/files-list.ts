@@ -26,7 +26,9 @@ export function listFiles(call: DriveCall): DriveReply {
   const pageToken = url.searchParams.get('pageToken');
   const after = pageToken ? decodeListPageToken(pageToken, fingerprint) : undefined;
 
-  const inScope = (file: StoredFile) => spaces.has(file.space) && call.visible.has(file.space);
+  // Files created within the (injected) search lag are not in the index yet.
+  const indexedBefore = call.state.context.now() - call.state.faults.searchLagFor(call.grant.sub);
+  const inScope = (file: StoredFile) => spaces.has(file.space) && call.visible.has(file.space) && file.createdTime <= indexedBefore;
   const resolveFolder = (id: string) => call.drive.resolveFolderId(id);
   const matching = call.drive
     .all()

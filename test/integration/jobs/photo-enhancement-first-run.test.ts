@@ -42,6 +42,24 @@ describe('photo enhancement job: first run', () => {
     expect(logs.join('\n')).not.toContain(user.accessToken);
   });
 
+  it('sweeps the photos in subfolders too, as the changes feed sees them later, and lists nothing else', async () => {
+    const user = new SandboxUser(sandbox, 'subfolders');
+    const folder = await user.put('album', Buffer.alloc(0), { mimeType: 'application/vnd.google-apps.folder' });
+    const nested = await user.put('nested.jpg', fixture('sunset.jpg'), { parents: [folder.id] });
+    const top = await user.putFixture('meadow.png');
+    for (let i = 0; i < 5; i += 1) await user.put(`notes-${i}.txt`, Buffer.from('not a photo'), { mimeType: 'text/plain' });
+
+    const { result } = await runJob(createPhotoEnhancementJob({ pageSize: 2 }), user);
+
+    expect(result.summary).toMatchObject({ enhanced: 2, unsupported: 0 });
+    // One listing page (the two photos; the folder and the notes are left out by Drive), then one
+    // lookup by derivedFrom per photo.
+    expect((await user.stats()).calls['files.list']).toBe(3);
+    const files = await user.files();
+    expect(resultsOf(files, nested)).toHaveLength(1);
+    expect(resultsOf(files, top)).toHaveLength(1);
+  });
+
   it('uploads an upright JPEG with no EXIF or GPS left', async () => {
     const user = new SandboxUser(sandbox, 'orientation');
     const source = await user.putFixture('lakeshore-rotated-gps.jpg');

@@ -72,8 +72,19 @@ export class SandboxUser {
   }
 
   /** Puts a file in the user's app data folder, as the mobile app does. */
-  async put(name: string, content: Buffer, options: { mimeType?: string; appProperties?: Record<string, string>; abusive?: boolean } = {}): Promise<SandboxFile> {
-    const body = { name, mimeType: options.mimeType ?? mimeTypeOf(name), contentBase64: content.toString('base64'), appProperties: options.appProperties, abusive: options.abusive };
+  async put(
+    name: string,
+    content: Buffer,
+    options: { mimeType?: string; appProperties?: Record<string, string>; abusive?: boolean; parents?: string[] } = {},
+  ): Promise<SandboxFile> {
+    const body = {
+      name,
+      mimeType: options.mimeType ?? mimeTypeOf(name),
+      contentBase64: content.toString('base64'),
+      appProperties: options.appProperties,
+      abusive: options.abusive,
+      parents: options.parents,
+    };
     const answer = await this.admin('POST', 'files', body);
     return (answer as { file: SandboxFile }).file;
   }

@@ -3,8 +3,14 @@ export function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-export const FILES_IN_APP_DATA = "'appDataFolder' in parents and trashed = false";
+/**
+ * The first run's sweep (files.list with spaces=appDataFolder): every image in the app data
+ * folder, its subfolders included, which is what the changes feed watches afterwards. Drive
+ * leaves the rest (folders, other files) out, so the sweep pages through photos only.
+ */
+export const IMAGES_IN_APP_DATA = "trashed = false and mimeType contains 'image/'";
 
+/** A result made from this source, wherever in the app data folder it is now. */
 export function resultsDerivedFrom(sourceId: string): string {
-  return `${FILES_IN_APP_DATA} and appProperties has { key='derivedFrom' and value=${quote(sourceId)} }`;
+  return `trashed = false and appProperties has { key='derivedFrom' and value=${quote(sourceId)} }`;
 }

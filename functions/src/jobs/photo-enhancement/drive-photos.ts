@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { drive_v3 } from '@googleapis/drive';
 import { driveCall, isDriveCallError } from '../../drive/drive-call';
 import { mediaUploadOptions } from '../../drive/drive-client';
-import { FILES_IN_APP_DATA, resultsDerivedFrom } from './app-data-queries';
+import { IMAGES_IN_APP_DATA, resultsDerivedFrom } from './app-data-queries';
 import { APP_PROPERTY, PHOTO_FILE_FIELDS, type PhotoFile } from './photo-file';
 
 /**
@@ -33,7 +33,7 @@ export async function listAppDataFiles(drive: drive_v3.Drive, pageToken: string 
   const { data } = await driveCall('files.list', () =>
     drive.files.list({
       spaces: SPACE,
-      q: FILES_IN_APP_DATA,
+      q: IMAGES_IN_APP_DATA,
       pageSize,
       ...(pageToken === null ? {} : { pageToken }),
       fields: `nextPageToken,files(${PHOTO_FILE_FIELDS})`,

@@ -6,9 +6,7 @@ describe('Drive query strings', () => {
     expect(quote('a\\b')).toBe("'a\\\\b'");
   });
 
-  it('looks for live results of one source in the app data folder', () => {
-    expect(resultsDerivedFrom('abc')).toBe(
-      "'appDataFolder' in parents and trashed = false and appProperties has { key='derivedFrom' and value='abc' }",
-    );
+  it('looks for live results of one source anywhere in the app data folder (the call names the space)', () => {
+    expect(resultsDerivedFrom("a'b")).toBe("trashed = false and appProperties has { key='derivedFrom' and value='a\\'b' }");
   });
 });

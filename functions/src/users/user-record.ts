@@ -1,4 +1,4 @@
-import type { Timestamp } from '@google-cloud/firestore';
+import { Timestamp } from '@google-cloud/firestore';
 import type { LastPhotoSession } from '../google-photos/session-store';
 import type { SealedToken } from '../tokens/vault';
 
@@ -81,4 +81,13 @@ export interface JobState {
   cursor: unknown;
   summary: Record<string, number>;
   lastRunAt: Timestamp;
+}
+
+/**
+ * Whether a worker's lease on the user still runs at `now`, so a run may be under way: the
+ * worker's take skips such a user, and the dispatcher leaves it due rather than claim it. Read
+ * defensively (a document written by hand may hold anything).
+ */
+export function leaseRunning(lease: UserRecord['lease'] | undefined, now: Date): boolean {
+  return lease?.expiresAt instanceof Timestamp && lease.expiresAt.toMillis() > now.getTime();
 }

@@ -44,6 +44,8 @@ describe('exchangeAuthCode contract', () => {
   afterEach(() => sandbox.admin.setFaults({}));
 
   const newSub = () => String((nextSub += 1));
+  /** Every answer's body and headers, for the secrets test. */
+  const answers: string[] = [];
 
   function mint(sub: string, overrides: Record<string, unknown> = {}): string {
     const { code } = sandbox.admin.mintCode({ sub, email: `user${sub}@example.com`, name: `User ${sub}`, scopes: FULL_SCOPES, ...overrides });
@@ -61,10 +63,20 @@ describe('exchangeAuthCode contract', () => {
       ...(method === 'GET' || method === 'HEAD' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
+    answers.push(text, JSON.stringify([...response.headers]));
     return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as ReplyBody) : undefined };
   }
 
   const userDoc = async (sub: string) => (await db.collection('users').doc(sub).get()).data();
+
+  /** Google's answer to a refresh with the refresh token stored for `sub`, decrypted. */
+  async function refreshStored(sub: string): Promise<Response> {
+    const refreshToken = await vault.open(sub, 'refreshToken', (await userDoc(sub))?.refreshToken as SealedToken);
+    return fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: TEST_CLIENT.clientId, client_secret: TEST_CLIENT.clientSecret }),
+    });
+  }
 
   function expectError(result: Awaited<ReturnType<typeof post>>, status: number, code: string): void {
     expect({ status: result.status, code: result.json?.error?.code }).toEqual({ status, code });
@@ -103,12 +115,7 @@ describe('exchangeAuthCode contract', () => {
     it('stores the real refresh token: it refreshes at Google after decryption', async () => {
       const sub = newSub();
       await post({ code: mint(sub) });
-      const refreshToken = await vault.open(sub, 'refreshToken', (await userDoc(sub))?.refreshToken as SealedToken);
-      const response = await fetch(sandbox.endpoints.tokenUrl, {
-        method: 'POST',
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: TEST_CLIENT.clientId, client_secret: TEST_CLIENT.clientSecret }),
-      });
-      expect(response.status).toBe(200);
+      expect((await refreshStored(sub)).status).toBe(200);
     });
 
     it('accepts a form-urlencoded body', async () => {
@@ -117,7 +124,7 @@ describe('exchangeAuthCode contract', () => {
       expect(result.status).toBe(200);
     });
 
-    it('keeps the stored refresh token when Google returns none, updating profile and scopes', async () => {
+    it('keeps the stored refresh token when Google returns none, updating the profile', async () => {
       const sub = newSub();
       await post({ code: mint(sub) });
       const before = await userDoc(sub);
@@ -127,7 +134,29 @@ describe('exchangeAuthCode contract', () => {
       expect(after?.refreshToken).toEqual(before?.refreshToken);
       expect(after?.accessToken).not.toEqual(before?.accessToken);
       expect(after?.profile.name).toBe('Renamed');
+      expect(after?.scopes).toEqual(before?.scopes);
       expect(after?.createdAt.toMillis()).toBe(before?.createdAt.toMillis());
+    });
+
+    it('stores the new scope set, and the new refresh token, when the user grants one more scope', async () => {
+      const sub = newSub();
+      await post({ code: mint(sub) });
+      const before = await userDoc(sub);
+      const picker = 'https://www.googleapis.com/auth/photospicker.mediaitems.readonly';
+      expect(before?.scopes).not.toContain(picker);
+
+      const again = await post({ code: mint(sub, { scopes: [...FULL_SCOPES, picker] }) });
+
+      expect(again.status).toBe(200);
+      expect(again.json?.scopes).toContain(picker);
+      const after = await userDoc(sub);
+      // Google's names for what was granted (email and profile come back as userinfo.* URLs).
+      expect([...(after?.scopes as string[])].sort()).toEqual([...(before?.scopes as string[]), picker].sort());
+      expect(after?.refreshToken).not.toEqual(before?.refreshToken);
+      // The stored token is the new grant's: it refreshes at Google with the picker scope.
+      const refreshed = await refreshStored(sub);
+      expect(refreshed.status).toBe(200);
+      expect(((await refreshed.json()) as { scope: string }).scope.split(' ')).toContain(picker);
     });
   });
 
@@ -332,6 +361,12 @@ describe('exchangeAuthCode contract', () => {
         expect(logs.includes(secret)).toBe(false);
       }
       expect(logs).not.toContain(TEST_CLIENT.clientSecret);
+      // By shape too, for what this test never saw in plaintext (the ID tokens Google sent, tokens of
+      // failed exchanges): a JWT, a Google access token (ya29.) or refresh token (1//0).
+      for (const [where, text] of [['logs', logs], ['Firestore', stored], ['answers', JSON.stringify(answers)]] as const) {
+        expect({ where, found: text.match(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*|ya29\.[\w-]+|1\/\/0[\w-]+/g) }).toEqual({ where, found: null });
+      }
+      expect(answers.length).toBeGreaterThan(20);
       expect(logs).not.toMatch(/\bat .+\.(js|ts):\d+/);
       // One answer line per exchange, with its request's trace when it sent one (post() does): the new fields hold no secret either.
       const answered = fn.logs.filter((line) => line.includes('"Request answered"')).map((line) => JSON.parse(line) as Record<string, unknown>);

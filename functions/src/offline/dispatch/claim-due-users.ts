@@ -1,5 +1,6 @@
 import { type BulkWriter, type DocumentSnapshot, type Firestore, type Query, Timestamp } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
+import { leaseRunning, type UserRecord } from '../../users/user-record';
 
 export interface DispatchedUser {
   userId: string;
@@ -53,7 +54,7 @@ export async function claimDuePage(db: Firestore, writer: BulkWriter, options: C
   // run meanwhile) is left due, not claimed: the worker would skip the claim as lease_held, and the
   // claim would have pushed the time asked for out by the lease time. The run's finish keeps the
   // earlier time, so the next tick after it claims the user.
-  const mine = ours.filter((doc) => !leaseLive(doc, options.now));
+  const mine = ours.filter((doc) => !leaseRunning(doc.get('lease') as UserRecord['lease'], options.now));
 
   const outcomes = mine.map(async (doc): Promise<DispatchedUser | undefined> => {
     const dispatchId: string = randomUUID();
@@ -69,11 +70,6 @@ export async function claimDuePage(db: Firestore, writer: BulkWriter, options: C
   const claimed = (await Promise.all(outcomes)).filter((r): r is DispatchedUser => r !== undefined);
   const oldest = ours[0]?.get('nextRunAt') as Timestamp | undefined;
   return { claimed, last: page.docs.at(-1), read: page.size, lostRaces: mine.length - claimed.length, oldestDueAt: oldest?.toDate() };
-}
-
-function leaseLive(doc: DocumentSnapshot, now: Date): boolean {
-  const expiresAt = doc.get('lease.expiresAt') as Timestamp | undefined;
-  return expiresAt instanceof Timestamp && expiresAt.toMillis() > now.getTime();
 }
 
 /**

@@ -2,7 +2,7 @@ import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import type { UserChange } from '../../events/user-event';
 import type { OutboxWrites, StagedEvent, UserEvents } from '../../events/user-events';
 import { sameRefreshToken } from '../../users/refresh-token-ids';
-import type { UserRecord } from '../../users/user-record';
+import { leaseRunning, type UserRecord } from '../../users/user-record';
 
 export type SkipReason = 'missing' | 'inactive' | 'stale_dispatch' | 'lease_held' | 'lost_race' | 'grant_replaced';
 
@@ -69,7 +69,7 @@ export class LeaseStore {
     if (!record || !snapshot.updateTime) return { kind: 'skipped', reason: 'missing' };
     if (record.status !== 'active') return { kind: 'skipped', reason: 'inactive' };
     if (record.dispatch?.id !== input.dispatchId) return { kind: 'skipped', reason: 'stale_dispatch' };
-    if (record.lease && record.lease.expiresAt.toMillis() > input.now.getTime()) return { kind: 'skipped', reason: 'lease_held' };
+    if (leaseRunning(record.lease, input.now)) return { kind: 'skipped', reason: 'lease_held' };
     const expiresAt = Timestamp.fromMillis(input.now.getTime() + input.leaseSeconds * 1000);
     try {
       const result = await ref.update(

@@ -52,6 +52,40 @@ describe('photo enhancement job: crashes, deadlines and resumption', () => {
     expect(stats.downloads).toBe(0);
   });
 
+  it('after a crash between upload and marking in the changes feed, finds the result in the feed itself: no query, nothing made twice', async () => {
+    const { user, job, saved, sources } = await userWithNewPhotos('crash-in-feed', 2);
+    // What the crashed run left behind for the first photo: its result, but no mark on the source.
+    const orphan = await user.put('crash-in-feed-0-enhanced.jpg', await testPhoto(120, 80, { seed: 9 }), { appProperties: { derivedFrom: sources[0]!.id } });
+    const before = await user.stats();
+
+    const { result } = await runJob(job, user, { cursor: saved });
+
+    expect(result.summary).toMatchObject({ enhanced: 1, linkedExisting: 1 });
+    const after = await user.stats();
+    // The feed was read to its end, so no photo needed a files.list query for an earlier result.
+    expect((after.calls['files.list'] ?? 0) - (before.calls['files.list'] ?? 0)).toBe(0);
+    expect(after.uploads - before.uploads).toBe(1);
+    await expectOneResultEach(user, sources);
+    expect((await user.files()).find((f) => f.id === sources[0]!.id)?.appProperties.enhancedId).toBe(orphan.id);
+  });
+
+  it('looks results up by query when the feed is longer than the read-ahead, and still makes none twice', async () => {
+    const user = new SandboxUser(sandbox, 'long-feed');
+    const job = createPhotoEnhancementJob({ pageSize: 1, readAheadPages: 2 });
+    const saved = (await runJob(job, user)).result.cursor;
+    const sources = await putPhotos(user, 3, 'long-feed');
+    await user.put('long-feed-2-enhanced.jpg', await testPhoto(120, 80, { seed: 9 }), { appProperties: { derivedFrom: sources[2]!.id } });
+    const before = await user.stats();
+
+    const { result } = await runJob(job, user, { cursor: saved });
+
+    expect(result.summary).toMatchObject({ enhanced: 2, linkedExisting: 1 });
+    // No batch of 2 pages of 1 reached the feed's end (the run's own marks and results extend it):
+    // each photo was looked up by query, and the orphan found that way.
+    expect((await user.stats()).calls['files.list']! - (before.calls['files.list'] ?? 0)).toBe(3);
+    await expectOneResultEach(user, sources);
+  });
+
   it('stops between photos at the deadline and resumes mid-page with the cursor it returned', async () => {
     const user = new SandboxUser(sandbox, 'deadline');
     const sources = await putPhotos(user, 5, 'deadline');

@@ -14,6 +14,11 @@ export interface SourcePhoto {
   name: string | null | undefined;
   /** As the listing or the change sent them (the decoder failures so far are counted there). */
   appProperties?: Record<string, string> | null | undefined;
+  /**
+   * Its result as the changes feed, read to its end, showed it (read-page.ts): an id, or null for
+   * none. Absent: not known, looked up by query.
+   */
+  knownResult?: string | null;
 }
 
 /** The `enhanceError` of a source whose bytes Drive will not serve (drive-photos.ts). */
@@ -38,7 +43,7 @@ const UPLOAD_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs
  */
 export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, settings: EnhanceOneSettings): Promise<PhotoOutcome> {
   try {
-    const existing = await findResultOf(drive, source.id);
+    const existing = source.knownResult === undefined ? await findResultOf(drive, source.id) : (source.knownResult ?? undefined);
     if (existing !== undefined) {
       await markEnhanced(drive, source, existing);
       return 'linked_existing';

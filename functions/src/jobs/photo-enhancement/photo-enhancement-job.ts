@@ -9,7 +9,7 @@ import { listingCursor, type PhotoCursor, readPhotoCursor } from './cursor';
 import { getStartPageToken } from './drive-photos';
 import { enhanceOne, type EnhanceOneSettings } from './enhance-one';
 import { decideOnFile, type PhotoFile } from './photo-file';
-import { type CursorPage, readPage } from './read-page';
+import { type PageBatch, readBatch } from './read-page';
 import { Tally } from './tally';
 
 export const PHOTO_ENHANCEMENT_JOB = 'photo-enhancement';
@@ -18,6 +18,12 @@ export const DRIVE_APPDATA_SCOPE = 'https://www.googleapis.com/auth/drive.appdat
 export interface PhotoEnhancementOptions {
   /** Files per files.list / changes.list page. */
   pageSize?: number;
+  /**
+   * Changes pages read before handling their files (read-page.ts, readBatch): when the feed ends
+   * within them, no source needs its own query for an earlier result. 10 pages of 100 cover any
+   * hourly run of a phone app's folder.
+   */
+  readAheadPages?: number;
   maxSourceBytes?: number;
   /** Source bytes held at once by all runs of this job instance (one per worker instance). */
   maxSourceBytesInFlight?: number;
@@ -36,6 +42,7 @@ export interface PhotoEnhancementOptions {
  */
 export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {}): OfflineJob {
   const pageSize = options.pageSize ?? 100;
+  const readAheadPages = options.readAheadPages ?? 10;
   // Both budgets are the instance's: every run of this job, for every message, shares them. A photo
   // takes its source bytes for the download, then its decoded pixels for the decode (in that order).
   const pixelBudget = options.pixelBudget ?? createWeightedBudget(options.maxDecodedPixelsInFlight ?? PHOTO_LIMITS.maxDecodedPixelsInFlight);
@@ -48,7 +55,7 @@ export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {})
     name: PHOTO_ENHANCEMENT_JOB,
     requiredScopes: [DRIVE_APPDATA_SCOPE],
     // The run's stop reaches the decode too (a HEIC decode in flight is ended).
-    run: (context) => new PhotoRun(context, pageSize, { ...settings, enhance: { ...settings.enhance, signal: context.signal } }, budget).run(),
+    run: (context) => new PhotoRun(context, { pageSize, readAheadPages }, { ...settings, enhance: { ...settings.enhance, signal: context.signal } }, budget).run(),
   };
 }
 
@@ -59,7 +66,7 @@ class PhotoRun {
 
   constructor(
     private readonly context: OfflineJobContext,
-    private readonly pageSize: number,
+    private readonly paging: { pageSize: number; readAheadPages: number },
     private readonly settings: EnhanceOneSettings,
     private readonly budget: WeightedBudget,
   ) {
@@ -84,9 +91,9 @@ class PhotoRun {
     let restarted = false;
     for (;;) {
       if (this.pastDeadline()) return this.result(cursor, false);
-      let page: CursorPage;
+      let batch: PageBatch;
       try {
-        page = await readPage(this.context.drive, cursor, this.pageSize);
+        batch = await readBatch(this.context.drive, cursor, this.paging.pageSize, this.paging.readAheadPages);
       } catch (error) {
         if (restarted || !isStalePageToken(error)) throw error;
         restarted = true;
@@ -94,14 +101,16 @@ class PhotoRun {
         cursor = await this.freshCursor();
         continue;
       }
-      this.tally.add('pages');
-      for (const file of page.files) {
-        // Stopping here re-reads this page next run; the files already handled are marked by then.
-        if (this.pastDeadline()) return this.result(cursor, false);
-        await this.handle(file);
+      for (const page of batch.pages) {
+        this.tally.add('pages');
+        for (const file of page.files) {
+          // Stopping here re-reads this page next run; the files already handled are marked by then.
+          if (this.pastDeadline()) return this.result(cursor, false);
+          await this.handle(file, batch.resultsBySource);
+        }
+        cursor = this.cursor = page.next;
+        if (page.caughtUp) return this.result(cursor, true);
       }
-      cursor = this.cursor = page.next;
-      if (page.caughtUp) return this.result(cursor, true);
     }
   }
 
@@ -111,7 +120,7 @@ class PhotoRun {
     return this.cursor;
   }
 
-  private async handle(file: PhotoFile): Promise<void> {
+  private async handle(file: PhotoFile, resultsBySource: ReadonlyMap<string, string> | undefined): Promise<void> {
     const decision = decideOnFile(file, this.settings.maxSourceBytes);
     if (decision.action === 'skip') {
       this.tally.add(decision.reason === 'too_large' ? 'too_large' : 'skipped');
@@ -120,7 +129,13 @@ class PhotoRun {
     // Drive's size when it sent one; otherwise the most the download may be.
     const size = Number(file.size);
     const bytes = file.size != null && Number.isFinite(size) ? size : this.settings.maxSourceBytes;
-    const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, { id: decision.fileId, name: file.name, appProperties: file.appProperties }, this.settings), this.context.signal);
+    const source = {
+      id: decision.fileId,
+      name: file.name,
+      appProperties: file.appProperties,
+      ...(resultsBySource === undefined ? {} : { knownResult: resultsBySource.get(decision.fileId) ?? null }),
+    };
+    const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, source, this.settings), this.context.signal);
     this.tally.add(outcome);
     this.logger.info('photo handled', { fileId: decision.fileId, outcome });
   }

@@ -7,7 +7,7 @@ import { classifyGoogleFailure, readHttpFailure } from './http-failure';
 export type ApiFailureCode =
   | 'unauthorized' // 401: the access token was refused
   | 'rate_limited' // 429, or 403 userRateLimitExceeded / rateLimitExceeded
-  | 'unavailable' // 5xx, 408, timeouts, refused or reset connections
+  | 'unavailable' // 5xx, 408, a 403 backendError / internalError, timeouts, refused or reset connections
   | 'not_found' // 404
   | 'forbidden' // any other 403 (missing scope, storage quota, ...)
   | 'rejected'; // any other answer: a request Google will never accept as sent
@@ -29,7 +29,7 @@ export function classifyApiFailure(error: unknown): ApiFailure {
   const failure = readHttpFailure(readable);
   const transient = classifyGoogleFailure(readable).kind === 'transient';
   return {
-    code: codeFor(failure.status, transient),
+    code: codeFor(failure.status, failure.reason, transient),
     transient,
     httpStatus: failure.status,
     reason: failure.reason,
@@ -38,9 +38,12 @@ export function classifyApiFailure(error: unknown): ApiFailure {
   };
 }
 
-function codeFor(status: number | undefined, transient: boolean): ApiFailureCode {
+/** Drive's 403 reasons that are a refusal to serve now (its other transient 403s are backend errors). */
+const RATE_LIMIT_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded']);
+
+function codeFor(status: number | undefined, reason: string | undefined, transient: boolean): ApiFailureCode {
   if (status === 401) return 'unauthorized';
-  if (transient) return status === 429 || status === 403 ? 'rate_limited' : 'unavailable';
+  if (transient) return status === 429 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason)) ? 'rate_limited' : 'unavailable';
   if (status === 404) return 'not_found';
   if (status === 403) return 'forbidden';
   return 'rejected';

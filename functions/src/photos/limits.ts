@@ -30,8 +30,8 @@ export const PHOTO_LIMITS = {
    * Runs in which a photo's decoder may fail for a reason that need not be the photo's (a HEIC
    * decode thread that crashed or timed out, an allocation libvips could not make) before the
    * photo is marked unsupported for good: a passing fault (a busy or short-of-memory instance)
-   * gets two more chances in later runs, a photo that crashes the decoder every time stops
-   * costing a decode every run.
+   * gets two more chances, minutes or runs apart, and a photo that fails the decoder every time
+   * stops costing a decode every run.
    */
   decodeAttempts: 3,
 } as const;

@@ -56,8 +56,9 @@ describe('photo enhancement job: first run', () => {
     // lookup by derivedFrom per photo.
     expect((await user.stats()).calls['files.list']).toBe(3);
     const files = await user.files();
-    expect(resultsOf(files, nested)).toHaveLength(1);
-    expect(resultsOf(files, top)).toHaveLength(1);
+    // Each result beside its source: in the subfolder, and in the folder's top.
+    expect(resultsOf(files, nested).map((result) => result.parents)).toEqual([[folder.id]]);
+    expect(resultsOf(files, top).map((result) => result.parents)).toEqual([top.parents]);
   });
 
   it('uploads an upright JPEG with no EXIF or GPS left', async () => {

@@ -152,7 +152,10 @@ describe('photo enhancement job: crashes, deadlines and resumption', () => {
   });
 
   it('ends the run on an upload that failed after Drive made the file, and the next run finds it, though search lags behind', async () => {
-    const { user, job, saved, sources } = await userWithNewPhotos('upload-applied-503', 2);
+    const { user, saved, sources } = await userWithNewPhotos('upload-applied-503', 2);
+    // Batches of one page of one never reach the feed's end: every photo is looked up by query,
+    // the path Drive's search lag can fool.
+    const job = createPhotoEnhancementJob({ pageSize: 1, readAheadPages: 1 });
     // Drive makes the first result, then answers 503; a file made less than 1.5 s ago is not in files.list yet.
     const lagMs = 1500;
     await user.setFaults({ failNext: { count: 1, status: 503, method: 'files.create', afterApplying: true }, searchLagMs: lagMs });
@@ -167,9 +170,11 @@ describe('photo enhancement job: crashes, deadlines and resumption', () => {
 
     // The user's next run comes 30 s or more later (next-run.ts); here, once the lag is over.
     await new Promise((resolve) => setTimeout(resolve, lagMs + 100));
+    const queriesBefore = (await user.stats()).calls['files.list'] ?? 0;
     const next = await runJob(job, user, { cursor: (error as OfflineJobError).resumeCursor });
 
     expect(next.result.summary).toMatchObject({ linkedExisting: 1, enhanced: 1 });
+    expect((await user.stats()).calls['files.list']! - queriesBefore).toBe(2);
     await expectOneResultEach(user, sources);
   });
 

@@ -22,6 +22,7 @@ export interface SandboxFile {
   mimeType: string;
   appProperties: Record<string, string>;
   trashed: boolean;
+  parents: string[];
   size: number;
   contentBase64?: string;
 }

@@ -14,6 +14,9 @@ describe('classifyApiFailure', () => {
     [403, 'rateLimitExceeded', 'rate_limited', true],
     [429, 'rateLimitExceeded', 'rate_limited', true],
     [500, 'backendError', 'unavailable', true],
+    // A backend error answered as 403 is still one: it may follow work Drive did (enhance-one.ts).
+    [403, 'backendError', 'unavailable', true],
+    [403, 'internalError', 'unavailable', true],
     [503, undefined, 'unavailable', true],
     [408, undefined, 'unavailable', true],
     [404, 'notFound', 'not_found', false],
@@ -37,7 +40,7 @@ describe('classifyApiFailure', () => {
 
   it('treats a refused connection as unavailable', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    expect(classifyApiFailure(refused)).toMatchObject({ code: 'unavailable', transient: true, httpStatus: undefined });
+    expect(classifyApiFailure(refused)).toMatchObject({ code: 'unavailable', transient: true, httpStatus: undefined, neverSent: true });
   });
 });
 

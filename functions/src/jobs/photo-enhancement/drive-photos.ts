@@ -89,16 +89,19 @@ export async function downloadFile(drive: drive_v3.Drive, fileId: string, maxByt
 
 const isSuccess = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
 
-/** Uploads the enhanced JPEG beside its source. POST: never retried by the client (see retry-policy.ts). */
-export async function uploadResult(drive: drive_v3.Drive, sourceId: string, name: string, jpeg: Buffer): Promise<string> {
+/**
+ * Uploads the enhanced JPEG beside its source (in the source's folder; the app data folder's top
+ * when Drive did not say). POST: never retried by the client (see retry-policy.ts).
+ */
+export async function uploadResult(drive: drive_v3.Drive, source: { id: string; parents?: string[] | null | undefined }, name: string, jpeg: Buffer): Promise<string> {
   const { data } = await driveCall('files.create', () =>
     drive.files.create(
       {
         requestBody: {
           name,
           mimeType: 'image/jpeg',
-          parents: [SPACE],
-          appProperties: { [APP_PROPERTY.derivedFrom]: sourceId },
+          parents: [source.parents?.[0] ?? SPACE],
+          appProperties: { [APP_PROPERTY.derivedFrom]: source.id },
         },
         media: { mimeType: 'image/jpeg', body: Readable.from(jpeg) },
         fields: 'id',

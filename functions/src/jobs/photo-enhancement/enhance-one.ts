@@ -14,6 +14,8 @@ export interface SourcePhoto {
   name: string | null | undefined;
   /** As the listing or the change sent them (the decoder failures so far are counted there). */
   appProperties?: Record<string, string> | null | undefined;
+  /** Its folder, where the result goes. */
+  parents?: string[] | null | undefined;
   /**
    * Its result as the changes feed, read to its end, showed it (read-page.ts): an id, or null for
    * none. Absent: not known, looked up by query.
@@ -52,12 +54,12 @@ export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, set
     if (download.kind === 'too_large') return 'too_large';
     if (download.kind === 'refused') {
       // Marked like an undecodable photo, so that one file never holds back the user's later ones.
-      await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: DOWNLOAD_REFUSED });
+      await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: DOWNLOAD_REFUSED, ...clearedFailures(source) });
       return 'refused';
     }
     const enhanced = await enhanceOrMark(drive, source, download.data, settings.enhance);
     if (typeof enhanced === 'string') return enhanced;
-    const resultId = await uploadExactlyOnce(drive, source.id, enhancedFileName(source.name), enhanced, settings.enhance.signal);
+    const resultId = await uploadExactlyOnce(drive, source, enhancedFileName(source.name), enhanced, settings.enhance.signal);
     await markEnhanced(drive, source, resultId);
     return 'enhanced';
   } catch (error) {
@@ -116,9 +118,9 @@ function clearedFailures(source: SourcePhoto): Record<string, null> {
  * downloaded, finds the result if it was made, as after a crash between upload and marking.
  * `signal`: the run's hard stop, after which no retry starts and a backoff in progress ends.
  */
-async function uploadExactlyOnce(drive: drive_v3.Drive, sourceId: string, name: string, jpeg: Buffer, signal: AbortSignal | undefined): Promise<string> {
+async function uploadExactlyOnce(drive: drive_v3.Drive, source: SourcePhoto, name: string, jpeg: Buffer, signal: AbortSignal | undefined): Promise<string> {
   try {
-    return await withRetry(() => uploadResult(drive, sourceId, name, jpeg), createNotMade, UPLOAD_RETRY, {}, signal);
+    return await withRetry(() => uploadResult(drive, source, name, jpeg), createNotMade, UPLOAD_RETRY, {}, signal);
   } catch (error) {
     // The Drive failure itself, so the run reports rate_limited / unavailable with its Retry-After.
     throw error instanceof RetriesExhaustedError ? error.lastError : error;

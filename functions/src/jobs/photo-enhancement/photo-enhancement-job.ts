@@ -133,6 +133,7 @@ class PhotoRun {
       id: decision.fileId,
       name: file.name,
       appProperties: file.appProperties,
+      parents: file.parents,
       ...(resultsBySource === undefined ? {} : { knownResult: resultsBySource.get(decision.fileId) ?? null }),
     };
     const outcome = await this.budget.use(bytes, () => enhanceOne(this.context.drive, source, this.settings), this.context.signal);

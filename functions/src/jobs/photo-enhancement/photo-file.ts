@@ -1,7 +1,7 @@
 import { PHOTO_LIMITS } from '../../photos/limits';
 
 /** The Drive file fields the job reads; requested explicitly so responses stay small. */
-export const PHOTO_FILE_FIELDS = 'id,name,mimeType,size,trashed,appProperties';
+export const PHOTO_FILE_FIELDS = 'id,name,mimeType,size,trashed,parents,appProperties';
 
 /** appProperties keys the job writes. Private to our OAuth client, invisible to the user. */
 export const APP_PROPERTY = {
@@ -25,6 +25,8 @@ export interface PhotoFile {
   /** int64 as a decimal string, as Drive sends it. */
   size?: string | null;
   trashed?: boolean | null;
+  /** Its folder (one: Drive allows a single parent); the result is made beside it. */
+  parents?: string[] | null;
   appProperties?: Record<string, string> | null;
 }
 

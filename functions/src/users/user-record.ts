@@ -46,6 +46,12 @@ export interface UserRecord {
   dispatch?: { id: string; at: Timestamp };
   /** Held by the worker running this user; expires so a crashed worker never strands the user. */
   lease?: { owner: string; expiresAt: Timestamp };
+  /**
+   * Runs in a row that took the lease and never made their final write (the worker was killed for
+   * memory or crashed, or the write failed): counted when a run finds such a lease left behind,
+   * deleted by every final write. Jobs see it as OfflineJobContext.unfinishedRuns.
+   */
+  unfinishedRuns?: number;
   /** Per offline job: its saved cursor and last result. */
   jobs?: Record<string, JobState>;
   /** The last run's counts, summed over the jobs (e.g. `{ enhanced: 3 }`). */

@@ -80,4 +80,40 @@ describe('photo enhancement job: a decoder failure is retried in later runs, the
     expect(result.summary).toMatchObject({ decoderFailed: 0, unsupported: 1 });
     expect(byName(await user.files(), 'cut.heic').appProperties).toEqual({ enhanceError: 'unsupported_image' });
   });
+
+  describe('after a run that never finished (the process may have died decoding)', () => {
+    it('counts each decode before it starts, and takes the count back when it succeeds', async () => {
+      const { user, cursor } = await userWithHeic('careful-ok');
+      const before = await user.stats();
+
+      const { result } = await runJob(healthy, user, { cursor, unfinishedRuns: 1 });
+
+      expect(result.summary).toMatchObject({ enhanced: 1, decoderFailed: 0 });
+      const files = await user.files();
+      const source = byName(files, 'IMG_0001.HEIC');
+      expect(source.appProperties).toEqual({ enhancedId: resultsOf(files, source)[0]!.id });
+      // The count before the decode, then the mark (which removes it).
+      expect((await user.stats()).calls['files.update']! - (before.calls['files.update'] ?? 0)).toBe(2);
+    });
+
+    it('does not count a failed decode twice, and marks a photo whose decodes keep taking runs down without decoding it again', async () => {
+      const { user, cursor } = await userWithHeic('careful-fails');
+      const failed = await runJob(failing, user, { cursor, unfinishedRuns: 1 });
+      expect(failed.result.summary).toMatchObject({ decoderFailed: 1 });
+      expect(byName(await user.files(), 'IMG_0001.HEIC').appProperties).toEqual({ decoderFailures: '1' });
+
+      // As if the next run died in the decode: the count was written before it, nothing after.
+      await user.put('other.jpg', await testPhoto(80, 60, { seed: 5 }));
+      const source = byName(await user.files(), 'IMG_0001.HEIC');
+      await user.drive().files.update({ fileId: source.id, requestBody: { appProperties: { decoderFailures: String(PHOTO_LIMITS.decodeAttempts - 1) } } });
+      const before = await user.stats();
+
+      const last = await runJob(healthy, user, { cursor: failed.result.cursor, unfinishedRuns: 2 });
+
+      expect(last.result.summary).toMatchObject({ unsupported: 1, enhanced: 1 });
+      expect(byName(await user.files(), 'IMG_0001.HEIC').appProperties).toEqual({ enhanceError: 'unsupported_image' });
+      // Only the other photo was downloaded.
+      expect((await user.stats()).downloads - before.downloads).toBe(1);
+    });
+  });
 });

@@ -123,6 +123,8 @@ export interface RunOptions {
   drive?: drive_v3.Drive;
   /** Pretend the deadline passes once this many photos have been handled. */
   stopAfterPhotos?: number;
+  /** As the worker passes it: runs before this one that never finished (0 unless told). */
+  unfinishedRuns?: number;
 }
 
 export interface Run {
@@ -142,7 +144,7 @@ export async function runJob(job: OfflineJob, user: SandboxUser, options: RunOpt
   const now = (): number => (options.stopAfterPhotos !== undefined && handled >= options.stopAfterPhotos ? deadline : Date.now());
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: user.accessToken });
-  const result = await job.run({ user: { id: user.id }, drive: options.drive ?? user.drive(), auth, cursor: options.cursor, logger, deadline, signal: new AbortController().signal, now });
+  const result = await job.run({ user: { id: user.id }, drive: options.drive ?? user.drive(), auth, cursor: options.cursor, logger, deadline, signal: new AbortController().signal, now, unfinishedRuns: options.unfinishedRuns ?? 0 });
   return { result, logs };
 }
 

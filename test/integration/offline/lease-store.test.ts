@@ -1,6 +1,6 @@
 import { type Firestore, Timestamp } from '@google-cloud/firestore';
 import { USER_EVENTS_OFF } from '../../../functions/src/events/user-events';
-import { LeaseStore } from '../../../functions/src/offline/work/lease-store';
+import { type Lease, LeaseStore } from '../../../functions/src/offline/work/lease-store';
 import { emulatorFirestore } from '../../support/firestore';
 import { seedUsers } from '../../support/users';
 
@@ -42,5 +42,31 @@ describe('LeaseStore.take', () => {
     expect(await take(store, 'u-000000')).toEqual({ kind: 'skipped', reason: 'stale_dispatch' });
     expect(await take(store, 'u-000001')).toEqual({ kind: 'skipped', reason: 'lease_held' });
     expect(await take(store, 'u-000002')).toEqual({ kind: 'skipped', reason: 'inactive' });
+  });
+
+  it('counts the runs that never made their final write (a lease left behind), and the final write clears the count', async () => {
+    const collection = `users-${Math.random().toString(36).slice(2, 8)}`;
+    await seedUsers(db, 1, () => ({}), collection, 'c');
+    const user = db.collection(collection).doc('c-000000');
+    const store = new LeaseStore(db, collection, USER_EVENTS_OFF);
+    const dispatchAgain = () => user.update({ dispatch: { id: 'dispatch-c-000000', at: Timestamp.now() } });
+    // A run that died: its lease is still there, expired.
+    const died = () => user.update({ lease: { owner: 'worker-dead', expiresAt: Timestamp.fromMillis(Date.now() - 1_000) } });
+
+    await dispatchAgain();
+    const first = await take(store, 'c-000000');
+    expect(first).toMatchObject({ kind: 'leased', lease: { unfinishedRuns: 0 } });
+    expect((await user.get()).data()?.unfinishedRuns).toBeUndefined();
+
+    await died();
+    expect(await take(store, 'c-000000')).toMatchObject({ kind: 'leased', lease: { unfinishedRuns: 1 } });
+    await died();
+    const third = await take(store, 'c-000000');
+    expect(third).toMatchObject({ kind: 'leased', lease: { unfinishedRuns: 2 } });
+    expect((await user.get()).data()?.unfinishedRuns).toBe(2);
+
+    expect(await store.finish((third as { lease: Lease }).lease, { lastRunAt: Timestamp.now() })).toBe(true);
+    const finished = (await user.get()).data();
+    expect([finished?.unfinishedRuns, finished?.lease]).toEqual([undefined, undefined]);
   });
 });

@@ -29,6 +29,12 @@ export const DOWNLOAD_REFUSED = 'download_refused';
 export interface EnhanceOneSettings {
   maxSourceBytes: number;
   enhance: EnhanceOptions;
+  /**
+   * Count each decode as a failure before it starts (and take the count back by succeeding):
+   * set when the user's previous run never finished (OfflineJobContext.unfinishedRuns), since a
+   * decode that kills the process leaves no chance to count it afterwards.
+   */
+  countAttemptsFirst?: boolean;
 }
 
 /** Like the Drive client's own retries of idempotent calls (drive-client.ts). */
@@ -41,7 +47,8 @@ const UPLOAD_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs
  * (uploadExactlyOnce), only marks the source next time. A photo that cannot be decoded
  * is marked with `enhanceError` and never downloaded again, as is one whose download Drive refuses
  * for that file alone (flagged as malware). A photo whose decoder failed without proving it bad
- * (recordDecoderFailure) is tried again in a later run. A file deleted meanwhile is `gone`.
+ * (recordDecoderFailure), or whose decode may have taken its run down (countAttemptsFirst), is
+ * tried again later, PHOTO_LIMITS.decodeAttempts times in all. A file deleted meanwhile is `gone`.
  */
 export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, settings: EnhanceOneSettings): Promise<PhotoOutcome> {
   try {
@@ -50,6 +57,11 @@ export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, set
       await markEnhanced(drive, source, existing);
       return 'linked_existing';
     }
+    if (settings.countAttemptsFirst && decoderFailuresOf(source) + 1 >= PHOTO_LIMITS.decodeAttempts) {
+      // Its decodes so far failed or went down with their runs: no further try.
+      await markUnsupported(drive, source);
+      return 'unsupported';
+    }
     const download = await downloadFile(drive, source.id, settings.maxSourceBytes);
     if (download.kind === 'too_large') return 'too_large';
     if (download.kind === 'refused') {
@@ -57,10 +69,12 @@ export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, set
       await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: DOWNLOAD_REFUSED, ...clearedFailures(source) });
       return 'refused';
     }
-    const enhanced = await enhanceOrMark(drive, source, download.data, settings.enhance);
+    const counted = settings.countAttemptsFirst ? await countAttempt(drive, source) : undefined;
+    const attempted = counted ?? source;
+    const enhanced = await enhanceOrMark(drive, attempted, download.data, settings.enhance, counted !== undefined);
     if (typeof enhanced === 'string') return enhanced;
-    const resultId = await uploadExactlyOnce(drive, source, enhancedFileName(source.name), enhanced, settings.enhance.signal);
-    await markEnhanced(drive, source, resultId);
+    const resultId = await uploadExactlyOnce(drive, attempted, enhancedFileName(source.name), enhanced, settings.enhance.signal);
+    await markEnhanced(drive, attempted, resultId);
     return 'enhanced';
   } catch (error) {
     if (isDriveCallError(error) && error.failure.code === 'not_found') return 'gone';
@@ -68,15 +82,33 @@ export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, set
   }
 }
 
-async function enhanceOrMark(drive: drive_v3.Drive, source: SourcePhoto, bytes: Buffer, options: EnhanceOptions): Promise<Buffer | 'unsupported' | 'decoder_failed'> {
+/** `counted`: this attempt is in the source's count already (countAttempt). */
+async function enhanceOrMark(
+  drive: drive_v3.Drive,
+  source: SourcePhoto,
+  bytes: Buffer,
+  options: EnhanceOptions,
+  counted: boolean,
+): Promise<Buffer | 'unsupported' | 'decoder_failed'> {
   try {
     return (await enhancePhoto(bytes, options)).data;
   } catch (error) {
-    if (isDecoderFailedError(error)) return recordDecoderFailure(drive, source);
+    if (isDecoderFailedError(error)) return recordDecoderFailure(drive, source, counted);
     if (!isUnsupportedImageError(error)) throw error;
-    await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: error.code, ...clearedFailures(source) });
+    await markUnsupported(drive, source);
     return 'unsupported';
   }
+}
+
+/** Writes this attempt into the source's count before the decode; the source as it now stands. */
+async function countAttempt(drive: drive_v3.Drive, source: SourcePhoto): Promise<SourcePhoto> {
+  const decoderFailures = String(decoderFailuresOf(source) + 1);
+  await setAppProperties(drive, source.id, { [APP_PROPERTY.decoderFailures]: decoderFailures });
+  return { ...source, appProperties: { ...source.appProperties, [APP_PROPERTY.decoderFailures]: decoderFailures } };
+}
+
+function markUnsupported(drive: drive_v3.Drive, source: SourcePhoto): Promise<void> {
+  return setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: UNSUPPORTED_IMAGE, ...clearedFailures(source) });
 }
 
 /**
@@ -86,13 +118,14 @@ async function enhanceOrMark(drive: drive_v3.Drive, source: SourcePhoto, bytes: 
  * photos are not held back). At PHOTO_LIMITS.decodeAttempts failures it is marked unsupported,
  * as an undecodable photo is at once.
  */
-async function recordDecoderFailure(drive: drive_v3.Drive, source: SourcePhoto): Promise<'unsupported' | 'decoder_failed'> {
-  const failures = decoderFailuresOf(source) + 1;
+async function recordDecoderFailure(drive: drive_v3.Drive, source: SourcePhoto, counted: boolean): Promise<'unsupported' | 'decoder_failed'> {
+  const failures = decoderFailuresOf(source) + (counted ? 0 : 1);
   if (failures >= PHOTO_LIMITS.decodeAttempts) {
-    await setAppProperties(drive, source.id, { [APP_PROPERTY.enhanceError]: UNSUPPORTED_IMAGE, [APP_PROPERTY.decoderFailures]: null });
+    await markUnsupported(drive, source);
     return 'unsupported';
   }
-  await setAppProperties(drive, source.id, { [APP_PROPERTY.decoderFailures]: String(failures) });
+  // A counted attempt's write is the change that brings the photo back.
+  if (!counted) await setAppProperties(drive, source.id, { [APP_PROPERTY.decoderFailures]: String(failures) });
   return 'decoder_failed';
 }
 

@@ -55,7 +55,14 @@ export function createPhotoEnhancementJob(options: PhotoEnhancementOptions = {})
     name: PHOTO_ENHANCEMENT_JOB,
     requiredScopes: [DRIVE_APPDATA_SCOPE],
     // The run's stop reaches the decode too (a HEIC decode in flight is ended).
-    run: (context) => new PhotoRun(context, { pageSize, readAheadPages }, { ...settings, enhance: { ...settings.enhance, signal: context.signal } }, budget).run(),
+    run: (context) =>
+      new PhotoRun(
+        context,
+        { pageSize, readAheadPages },
+        // After a run that never finished, every decode is counted before it starts (enhance-one.ts).
+        { ...settings, countAttemptsFirst: context.unfinishedRuns > 0, enhance: { ...settings.enhance, signal: context.signal } },
+        budget,
+      ).run(),
   };
 }
 

@@ -58,6 +58,8 @@ export function createPhotosPickerJob(deps: PhotosPickerJobDeps): OfflineJob {
         sourceBudget: deps.sourceBudget,
         maxSourceBytes: deps.maxSourceBytes,
         enhance: deps.enhance,
+        // After a run that never finished, every decode is counted before it starts (session-run.ts).
+        countAttemptsFirst: context.unfinishedRuns > 0,
         deadline: context.deadline,
         signal: context.signal,
         now: context.now,

@@ -33,6 +33,11 @@ export interface SessionRunDeps {
   sourceBudget: WeightedBudget;
   maxSourceBytes: number;
   enhance: EnhanceOptions;
+  /**
+   * Count each decode as a failure before it starts: the user's previous run never finished
+   * (OfflineJobContext.unfinishedRuns), and a decode that kills the process cannot be counted after.
+   */
+  countAttemptsFirst: boolean;
   deadline: number;
   /** The run's stop (OfflineJobContext.signal): for the source budget and the decode (a HEIC decode in flight is ended). */
   signal: AbortSignal;
@@ -210,6 +215,14 @@ export class SessionRun {
       await this.writeItems([[item.pickedId, { state: 'failed', failure: 'not_listed' }]]);
       return undefined;
     }
+    const counted = this.deps.countAttemptsFirst;
+    if (counted) {
+      const decoderFailures = (item.decoderFailures ?? 0) + 1;
+      // Its decodes so far failed or went down with their runs: no further try.
+      if (decoderFailures >= PHOTO_LIMITS.decodeAttempts) return this.recordDecoderFailure(item, false);
+      await this.writeItems([[item.pickedId, { decoderFailures }]]);
+      item = this.items.get(item.pickedId)!;
+    }
     const enhanced = await this.deps.sourceBudget.use(this.deps.maxSourceBytes, async () => {
       const download = await this.deps.picker.download(baseUrl, this.deps.maxSourceBytes);
       if (download.kind === 'too_large') return 'too_large' as const;
@@ -221,7 +234,7 @@ export class SessionRun {
         throw error;
       }
     }, this.deps.signal);
-    if (enhanced === 'decoder_failed') return this.recordDecoderFailure(item);
+    if (enhanced === 'decoder_failed') return this.recordDecoderFailure(item, counted);
     if (typeof enhanced === 'string') {
       await this.writeItems([[item.pickedId, { state: 'skipped', skipReason: enhanced }]]);
       return undefined;
@@ -234,12 +247,13 @@ export class SessionRun {
   /**
    * The decoder crashed, ran out of time or of memory: that does not prove the photo bad, so it
    * stays `picked` (the session stays pending) and is tried again next run, until
-   * PHOTO_LIMITS.decodeAttempts failures make it `skipped` like an undecodable photo.
+   * PHOTO_LIMITS.decodeAttempts failures make it `skipped` like an undecodable photo. `counted`:
+   * this attempt is in the item's count already (countAttemptsFirst).
    */
-  private async recordDecoderFailure(item: PhotoItemDoc): Promise<undefined> {
-    const decoderFailures = (item.decoderFailures ?? 0) + 1;
+  private async recordDecoderFailure(item: PhotoItemDoc, counted: boolean): Promise<undefined> {
+    const decoderFailures = (item.decoderFailures ?? 0) + (counted ? 0 : 1);
     const change: Partial<PhotoItemDoc> = decoderFailures >= PHOTO_LIMITS.decodeAttempts ? { state: 'skipped', skipReason: 'unsupported_format', decoderFailures } : { decoderFailures };
-    await this.writeItems([[item.pickedId, change]]);
+    if (change.state !== undefined || !counted) await this.writeItems([[item.pickedId, change]]);
     this.deps.logger.warn('photos: the decoder failed on a picked item', { sessionId: this.doc.sessionId, decoderFailures, skipped: change.state === 'skipped' });
     return undefined;
   }

@@ -71,7 +71,7 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     const summary: Record<string, number> = {};
     for (const job of jobsFor(lease, deps.jobs)) {
       const result = await job
-        .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, auth, cursor: savedCursor(lease, job), logger, deadline, signal, now: () => deps.now().getTime() })
+        .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, auth, cursor: savedCursor(lease, job), logger, deadline, signal, now: () => deps.now().getTime(), unfinishedRuns: lease.unfinishedRuns })
         .catch((error: unknown) => {
           if (isOfflineJobError(error) && error.resumeCursor) progress[`jobs.${job.name}.cursor`] = error.resumeCursor;
           throw error;

@@ -38,8 +38,8 @@ export interface OfflineJobContext {
   signal: AbortSignal;
   now: () => number;
   /**
-   * How many runs of this user in a row ended without finishing before this one (the worker was
-   * killed for memory or crashed: UserRecord.unfinishedRuns); 0 normally. A job whose work can
+   * How many runs of this user since its last completed one ended without finishing (the worker
+   * was killed for memory or crashed: UserRecord.unfinishedRuns); 0 normally. A job whose work can
    * take the process down (decoding an image) counts its attempts before starting them while this
    * is above 0, so one poisonous file cannot crash every run for ever.
    */

@@ -74,5 +74,6 @@ export function userUpdateFor(user: UserRecord, event: EventContext): Record<str
     refreshTokenIds: FieldValue.delete(),
     lease: FieldValue.delete(),
     dispatch: FieldValue.delete(),
+    unfinishedRuns: FieldValue.delete(),
   };
 }

@@ -47,9 +47,11 @@ export interface UserRecord {
   /** Held by the worker running this user; expires so a crashed worker never strands the user. */
   lease?: { owner: string; expiresAt: Timestamp };
   /**
-   * Runs in a row that took the lease and never made their final write (the worker was killed for
-   * memory or crashed, or the write failed): counted when a run finds such a lease left behind,
-   * deleted by every final write. Jobs see it as OfflineJobContext.unfinishedRuns.
+   * Runs since the last one that completed its jobs that took the lease and never made their
+   * final write (the worker was killed for memory or crashed, or the write failed): counted when
+   * a run finds such a lease left behind, deleted by the final write of a run whose jobs all
+   * returned (one that failed, stopped or never started keeps it). Jobs see it as
+   * OfflineJobContext.unfinishedRuns.
    */
   unfinishedRuns?: number;
   /** Per offline job: its saved cursor and last result. */

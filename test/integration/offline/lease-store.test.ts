@@ -1,6 +1,6 @@
-import { type Firestore, Timestamp } from '@google-cloud/firestore';
+import { FieldValue, type Firestore, Timestamp } from '@google-cloud/firestore';
 import { USER_EVENTS_OFF } from '../../../functions/src/events/user-events';
-import { type Lease, LeaseStore } from '../../../functions/src/offline/work/lease-store';
+import { type Lease, type LeaseOutcome, LeaseStore } from '../../../functions/src/offline/work/lease-store';
 import { emulatorFirestore } from '../../support/firestore';
 import { seedUsers } from '../../support/users';
 
@@ -44,16 +44,17 @@ describe('LeaseStore.take', () => {
     expect(await take(store, 'u-000002')).toEqual({ kind: 'skipped', reason: 'inactive' });
   });
 
-  it('counts the runs that never made their final write (a lease left behind), and the final write clears the count', async () => {
+  it('counts the runs that never made their final write (a lease left behind), and keeps the count until a final write deletes it', async () => {
     const collection = `users-${Math.random().toString(36).slice(2, 8)}`;
     await seedUsers(db, 1, () => ({}), collection, 'c');
     const user = db.collection(collection).doc('c-000000');
     const store = new LeaseStore(db, collection, USER_EVENTS_OFF);
     const dispatchAgain = () => user.update({ dispatch: { id: 'dispatch-c-000000', at: Timestamp.now() } });
+    await dispatchAgain();
     // A run that died: its lease is still there, expired.
     const died = () => user.update({ lease: { owner: 'worker-dead', expiresAt: Timestamp.fromMillis(Date.now() - 1_000) } });
+    const leaseOf = (outcome: LeaseOutcome) => (outcome as { lease: Lease }).lease;
 
-    await dispatchAgain();
     const first = await take(store, 'c-000000');
     expect(first).toMatchObject({ kind: 'leased', lease: { unfinishedRuns: 0 } });
     expect((await user.get()).data()?.unfinishedRuns).toBeUndefined();
@@ -65,8 +66,16 @@ describe('LeaseStore.take', () => {
     expect(third).toMatchObject({ kind: 'leased', lease: { unfinishedRuns: 2 } });
     expect((await user.get()).data()?.unfinishedRuns).toBe(2);
 
-    expect(await store.finish((third as { lease: Lease }).lease, { lastRunAt: Timestamp.now() })).toBe(true);
-    const finished = (await user.get()).data();
-    expect([finished?.unfinishedRuns, finished?.lease]).toEqual([undefined, undefined]);
+    // A final write that does not say the jobs completed (a failure, a stop) keeps the count, and so does the next take.
+    expect(await store.finish(leaseOf(third), { lastError: 'upstream_unavailable' })).toBe(true);
+    expect((await user.get()).data()).toMatchObject({ unfinishedRuns: 2 });
+    expect((await user.get()).data()?.lease).toBeUndefined();
+    await dispatchAgain();
+    const fourth = await take(store, 'c-000000');
+    expect(fourth).toMatchObject({ kind: 'leased', lease: { unfinishedRuns: 2 } });
+
+    expect(await store.finish(leaseOf(fourth), { unfinishedRuns: FieldValue.delete() })).toBe(true);
+    const completed = (await user.get()).data();
+    expect([completed?.unfinishedRuns, completed?.lease]).toEqual([undefined, undefined]);
   });
 });

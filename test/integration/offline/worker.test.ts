@@ -270,6 +270,25 @@ describe('runOfflineWork', () => {
     await h.db.collection('users').doc('lou').update({ nextRunAt: new Date(Date.now() - 1), 'lease.expiresAt': new Date(Date.now() - 1) });
     expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'done' });
     expect(results('lou')).toHaveLength(1);
+    // The run that found the dead worker's lease counted it; completing its jobs cleared the count.
+    expect((await h.user('lou')).unfinishedRuns).toBeUndefined();
+  });
+
+  it('a run after one that died counts it, keeps the count when it fails, and clears it when its jobs complete', async () => {
+    await h.connect('uma', 1);
+    const message = await dispatch();
+    const deps = h.workerDeps();
+    expect((await deps.leases.take({ ...message.users[0]!, owner: 'dead-worker', now: new Date(), leaseSeconds: 601 })).kind).toBe('leased');
+    await h.db.collection('users').doc('uma').update({ 'lease.expiresAt': new Date(Date.now() - 1) });
+    h.sandbox.drive.setUserFaults('uma', { failNext: { count: 20, status: 429, retryAfterSeconds: 1 } });
+    expect((await run(message)).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'upstream_rate_limited' });
+    h.sandbox.drive.clearUserFaults('uma');
+    expect(await h.user('uma')).toMatchObject({ unfinishedRuns: 1, lastError: 'upstream_rate_limited' });
+
+    await h.db.collection('users').doc('uma').update({ nextRunAt: new Date(0) });
+    expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'done' });
+    expect((await h.user('uma')).unfinishedRuns).toBeUndefined();
+    expect(results('uma')).toHaveLength(1);
   });
 
   it('writes no token to any log line', () => {

@@ -57,8 +57,8 @@ export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, set
       await markEnhanced(drive, source, existing);
       return 'linked_existing';
     }
-    if (settings.countAttemptsFirst && decoderFailuresOf(source) + 1 >= PHOTO_LIMITS.decodeAttempts) {
-      // Its decodes so far failed or went down with their runs: no further try.
+    if (settings.countAttemptsFirst && decoderFailuresOf(source) >= PHOTO_LIMITS.decodeAttempts) {
+      // As many counted tries as allowed, each failed or went down with its run: no further try.
       await markUnsupported(drive, source);
       return 'unsupported';
     }

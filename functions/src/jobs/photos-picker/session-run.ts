@@ -216,16 +216,16 @@ export class SessionRun {
       return undefined;
     }
     const counted = this.deps.countAttemptsFirst;
-    if (counted) {
-      const decoderFailures = (item.decoderFailures ?? 0) + 1;
-      // Its decodes so far failed or went down with their runs: no further try.
-      if (decoderFailures >= PHOTO_LIMITS.decodeAttempts) return this.recordDecoderFailure(item, false);
-      await this.writeItems([[item.pickedId, { decoderFailures }]]);
-      item = this.items.get(item.pickedId)!;
-    }
+    // As many counted tries as allowed, each failed or went down with its run: no further try.
+    if (counted && (item.decoderFailures ?? 0) >= PHOTO_LIMITS.decodeAttempts) return this.recordDecoderFailure(item, true);
     const enhanced = await this.deps.sourceBudget.use(this.deps.maxSourceBytes, async () => {
       const download = await this.deps.picker.download(baseUrl, this.deps.maxSourceBytes);
       if (download.kind === 'too_large') return 'too_large' as const;
+      if (counted) {
+        // Counted before the decode starts: a decode that kills the process cannot count itself.
+        await this.writeItems([[item.pickedId, { decoderFailures: (item.decoderFailures ?? 0) + 1 }]]);
+        item = this.items.get(item.pickedId)!;
+      }
       try {
         return (await enhancePhoto(download.data, { ...this.deps.enhance, signal: this.deps.signal })).data;
       } catch (error) {

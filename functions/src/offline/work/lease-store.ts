@@ -14,7 +14,7 @@ export interface Lease {
   lastWriteTime: Timestamp;
   /** The `nextRunAt` taking the lease wrote (its expiry); another value means someone else moved it. */
   readonly leasedUntil: Timestamp;
-  /** The runs just before this one that never finished (UserRecord.unfinishedRuns; 0 normally). */
+  /** Runs since the user's last completed one that never made their final write (UserRecord.unfinishedRuns; 0 normally). */
   readonly unfinishedRuns: number;
 }
 
@@ -73,12 +73,13 @@ export class LeaseStore {
     if (record.dispatch?.id !== input.dispatchId) return { kind: 'skipped', reason: 'stale_dispatch' };
     if (leaseRunning(record.lease, input.now)) return { kind: 'skipped', reason: 'lease_held' };
     const expiresAt = Timestamp.fromMillis(input.now.getTime() + input.leaseSeconds * 1000);
-    // A lease still there (expired: checked above) is a run that never made its final write.
-    const unfinishedRuns = record.lease ? (record.unfinishedRuns ?? 0) + 1 : 0;
+    // A lease still there (expired: checked above) is a run that never made its final write; the
+    // count stays until a run completes its jobs (run-user.ts deletes it then).
+    const unfinishedRuns = (record.unfinishedRuns ?? 0) + (record.lease ? 1 : 0);
     try {
       const result = await ref.update(
         // nextRunAt moves with the lease: if this worker dies, the user is due again when the lease ends.
-        { lease: { owner: input.owner, expiresAt }, nextRunAt: expiresAt, ...(unfinishedRuns > 0 ? { unfinishedRuns } : {}) },
+        { lease: { owner: input.owner, expiresAt }, nextRunAt: expiresAt, ...(record.lease ? { unfinishedRuns } : {}) },
         { lastUpdateTime: snapshot.updateTime },
       );
       return { kind: 'leased', lease: { userId: input.userId, owner: input.owner, record, lastWriteTime: result.writeTime, leasedUntil: expiresAt, unfinishedRuns } };
@@ -121,7 +122,7 @@ export class LeaseStore {
    * another one meanwhile; only the lease and the dispatch were released (forRefusedGrant).
    */
   async finish(lease: Lease, fields: Record<string, unknown>, change?: RunChange): Promise<boolean | 'grant_replaced'> {
-    const final = { ...fields, lease: FieldValue.delete(), dispatch: FieldValue.delete(), unfinishedRuns: FieldValue.delete() };
+    const final = { ...fields, lease: FieldValue.delete(), dispatch: FieldValue.delete() };
     if (!change) return this.write(lease, final);
     const written = await this.writeWithEvent(lease, final, change);
     if (!written) return false;
@@ -215,7 +216,7 @@ function grantReplaced(fields: Record<string, unknown>, current: UserRecord, lea
   return !sameRefreshToken(lease.record, current);
 }
 
-/** Of a final write, only letting go of the user: its lease, its dispatch, the count of unfinished runs. */
+/** Of a final write, only letting go of the user: its lease, its dispatch, and (a completed run's) the count of unfinished runs. */
 const RELEASE_FIELDS = new Set(['lease', 'dispatch', 'unfinishedRuns']);
 function releaseOnly(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([key]) => RELEASE_FIELDS.has(key)));

@@ -87,6 +87,8 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
       ...(await access.pendingWrites()),
       ...progress,
       ...finishedRun(deps, summary, !pending, runAgainInSeconds),
+      // Every job returned: whatever took earlier runs down was got past (or marked) this time.
+      unfinishedRuns: FieldValue.delete(),
     }, access.scopesChange());
     return { userId: item.userId, status: 'done', pending, summary };
   } catch (error) {

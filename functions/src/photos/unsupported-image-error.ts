@@ -30,9 +30,8 @@ export function isUnsupportedImageError(value: unknown): value is UnsupportedIma
 
 /**
  * The decoder failed in a way that does not prove the image bad (a HEIC decode thread that
- * crashed, exited or ran out of time; libvips out of memory): the photo is tried again in a later
- * run, up to PHOTO_LIMITS.decodeAttempts runs, and only then marked unsupported. The cause is for
- * logs only.
+ * crashed, exited or ran out of time; libvips out of memory): the photo is tried again later, and
+ * marked unsupported only when its tries are spent (decode-attempts.ts). The cause is for logs only.
  */
 export class DecoderFailedError extends Error {
   readonly code = 'decoder_failed' as const;

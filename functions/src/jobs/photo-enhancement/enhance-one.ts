@@ -2,7 +2,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import { isDriveCallError } from '../../drive/drive-call';
 import { type FailureClass, RetriesExhaustedError, type RetryPolicy, withRetry } from '../../retry/retry';
 import { enhancePhoto, type EnhanceOptions } from '../../photos/enhance';
-import { PHOTO_LIMITS } from '../../photos/limits';
+import { decodeTriesSpent, decoderFailuresAfterFailure } from '../../photos/decode-attempts';
 import { isDecoderFailedError, isUnsupportedImageError, UNSUPPORTED_IMAGE } from '../../photos/unsupported-image-error';
 import { downloadFile, findResultOf, setAppProperties, uploadResult } from './drive-photos';
 import { APP_PROPERTY, enhancedFileName } from './photo-file';
@@ -57,7 +57,7 @@ export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, set
       await markEnhanced(drive, source, existing);
       return 'linked_existing';
     }
-    if (settings.countAttemptsFirst && decoderFailuresOf(source) >= PHOTO_LIMITS.decodeAttempts) {
+    if (settings.countAttemptsFirst && decodeTriesSpent(decoderFailuresOf(source))) {
       // As many counted tries as allowed, each failed or went down with its run: no further try.
       await markUnsupported(drive, source);
       return 'unsupported';
@@ -119,8 +119,8 @@ function markUnsupported(drive: drive_v3.Drive, source: SourcePhoto): Promise<vo
  * as an undecodable photo is at once.
  */
 async function recordDecoderFailure(drive: drive_v3.Drive, source: SourcePhoto, counted: boolean): Promise<'unsupported' | 'decoder_failed'> {
-  const failures = decoderFailuresOf(source) + (counted ? 0 : 1);
-  if (failures >= PHOTO_LIMITS.decodeAttempts) {
+  const failures = decoderFailuresAfterFailure(decoderFailuresOf(source), counted);
+  if (decodeTriesSpent(failures)) {
     await markUnsupported(drive, source);
     return 'unsupported';
   }

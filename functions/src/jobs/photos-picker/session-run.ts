@@ -15,7 +15,7 @@ import {
 } from '../../google-photos/session-store';
 import type { Logger } from '../../logging/logger';
 import { enhancePhoto, type EnhanceOptions } from '../../photos/enhance';
-import { PHOTO_LIMITS } from '../../photos/limits';
+import { decodeTriesSpent, decoderFailuresAfterFailure } from '../../photos/decode-attempts';
 import { isDecoderFailedError, isUnsupportedImageError } from '../../photos/unsupported-image-error';
 import { ensureAlbum } from './album';
 import { finishSession } from './finish-session';
@@ -217,7 +217,7 @@ export class SessionRun {
     }
     const counted = this.deps.countAttemptsFirst;
     // As many counted tries as allowed, each failed or went down with its run: no further try.
-    if (counted && (item.decoderFailures ?? 0) >= PHOTO_LIMITS.decodeAttempts) return this.recordDecoderFailure(item, true);
+    if (counted && decodeTriesSpent(item.decoderFailures ?? 0)) return this.recordDecoderFailure(item, true);
     const enhanced = await this.deps.sourceBudget.use(this.deps.maxSourceBytes, async () => {
       const download = await this.deps.picker.download(baseUrl, this.deps.maxSourceBytes);
       if (download.kind === 'too_large') return 'too_large' as const;
@@ -251,8 +251,8 @@ export class SessionRun {
    * this attempt is in the item's count already (countAttemptsFirst).
    */
   private async recordDecoderFailure(item: PhotoItemDoc, counted: boolean): Promise<undefined> {
-    const decoderFailures = (item.decoderFailures ?? 0) + (counted ? 0 : 1);
-    const change: Partial<PhotoItemDoc> = decoderFailures >= PHOTO_LIMITS.decodeAttempts ? { state: 'skipped', skipReason: 'unsupported_format', decoderFailures } : { decoderFailures };
+    const decoderFailures = decoderFailuresAfterFailure(item.decoderFailures ?? 0, counted);
+    const change: Partial<PhotoItemDoc> = decodeTriesSpent(decoderFailures) ? { state: 'skipped', skipReason: 'unsupported_format', decoderFailures } : { decoderFailures };
     if (change.state !== undefined || !counted) await this.writeItems([[item.pickedId, change]]);
     this.deps.logger.warn('photos: the decoder failed on a picked item', { sessionId: this.doc.sessionId, decoderFailures, skipped: change.state === 'skipped' });
     return undefined;

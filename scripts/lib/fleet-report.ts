@@ -25,6 +25,7 @@ const ERROR_CODES = [
   'upstream_unauthorized',
   'upstream_forbidden',
   'upstream_rejected',
+  'drive_storage_full',
   'oauth_client_misconfigured',
   'key_unavailable',
   'key_misconfigured',

@@ -9,7 +9,8 @@ export type ApiFailureCode =
   | 'rate_limited' // 429, or 403 userRateLimitExceeded / rateLimitExceeded
   | 'unavailable' // 5xx, 408, a 403 backendError / internalError, timeouts, refused or reset connections
   | 'not_found' // 404
-  | 'forbidden' // any other 403 (missing scope, storage quota, ...)
+  | 'storage_full' // 403 storageQuotaExceeded: the user's Google storage is full (an upload, a copy)
+  | 'forbidden' // any other 403 (missing scope, ...)
   | 'rejected'; // any other answer: a request Google will never accept as sent
 
 export interface ApiFailure {
@@ -41,11 +42,17 @@ export function classifyApiFailure(error: unknown): ApiFailure {
 /** Drive's 403 reasons that are a refusal to serve now (its other transient 403s are backend errors). */
 const RATE_LIMIT_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded']);
 
+/**
+ * Drive's 403 reason when the user's storage (shared by Drive, Gmail and Photos) cannot take the
+ * file: it lasts until the user frees space or buys more, so it is neither transient nor ours.
+ */
+const STORAGE_FULL_REASON = 'storageQuotaExceeded';
+
 function codeFor(status: number | undefined, reason: string | undefined, transient: boolean): ApiFailureCode {
   if (status === 401) return 'unauthorized';
   if (transient) return status === 429 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason)) ? 'rate_limited' : 'unavailable';
   if (status === 404) return 'not_found';
-  if (status === 403) return 'forbidden';
+  if (status === 403) return reason === STORAGE_FULL_REASON ? 'storage_full' : 'forbidden';
   return 'rejected';
 }
 

@@ -7,7 +7,9 @@ import type { JobCursor } from './offline-job';
  * - `upstream_unauthorized`: the access token was refused; refresh it once and run again.
  * - `upstream_rate_limited`, `upstream_unavailable`: transient; back off (at least `retryAfterMs`).
  * - `upstream_forbidden`, `upstream_rejected`: Google will not do this as asked (missing scope,
- *   full Drive, ...); record it and leave the user for the next tick.
+ *   ...); record it and leave the user for the next tick.
+ * - `drive_storage_full`: the user's Google storage cannot take what the job makes; only the user
+ *   can change that (free space, more storage), so the user comes back after the regular interval.
  * - `job_failed`: anything else; a bug to look at.
  * Work finished before the failure is kept: `resumeCursor` (when set) is where the next run should
  * start, and `summary` counts what was done.
@@ -18,6 +20,7 @@ export type OfflineJobErrorCode =
   | 'upstream_unavailable'
   | 'upstream_forbidden'
   | 'upstream_rejected'
+  | 'drive_storage_full'
   | 'job_failed';
 
 export interface OfflineJobErrorDetails {
@@ -59,6 +62,7 @@ const CODE_FOR_API_FAILURE: Readonly<Record<ApiFailure['code'], OfflineJobErrorC
   rate_limited: 'upstream_rate_limited',
   unavailable: 'upstream_unavailable',
   forbidden: 'upstream_forbidden',
+  storage_full: 'drive_storage_full',
   not_found: 'upstream_rejected',
   rejected: 'upstream_rejected',
 };

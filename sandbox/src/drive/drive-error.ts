@@ -141,6 +141,14 @@ export const driveErrors = {
       { headers: { 'content-range': `bytes */${size}` } },
     ),
 
+  /** A write past the user's storage limit (see storage-quota.ts); not retryable until space is freed. */
+  storageQuotaExceeded: () =>
+    new DriveError(403, {
+      domain: 'usageLimits',
+      reason: 'storageQuotaExceeded',
+      message: "The user's Drive storage quota has been exceeded.",
+    }),
+
   userRateLimitExceeded: (retryAfterSeconds?: number) =>
     new DriveError(
       403,

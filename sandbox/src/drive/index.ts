@@ -10,6 +10,7 @@ export type { DriveAdmin, PutFileInput } from './admin/drive-admin';
 export type { DriveFileSnapshot } from './admin/file-snapshot';
 export type { DefaultFaults, FailNext, FaultRates, UserFaults } from './faults';
 export type { DriveMethod, DriveUserStats } from './stats';
+export type { DriveStorage, StorageLimit } from './storage-quota';
 export type { DriveErrorBody } from './drive-error';
 
 /** One in-memory Drive v3 for every sandbox user: its HTTP routes and its in-process admin. */

@@ -4,6 +4,7 @@ import { driveErrors } from './drive-error';
 import { newFileId, newFolderId } from './ids';
 import { type DriveSpace, FOLDER_MIME_TYPE, type StoredFile } from './model';
 import { applyAppPropertiesPatch } from './app-properties';
+import { assertStorageFor, DEFAULT_STORAGE_LIMIT, type StorageLimit } from './storage-quota';
 
 export interface NewFile {
   name?: string;
@@ -40,17 +41,24 @@ export interface SpecialFolder {
   readonly createdTime: number;
 }
 
+export interface CreateOptions {
+  /** The admin API seeds files past the storage limit: that is how tests fill a user's Drive. */
+  readonly ignoreStorageLimit?: boolean;
+}
+
 const DEFAULT_NAME = 'Untitled';
 const DEFAULT_MIME_TYPE = 'application/octet-stream';
 
 /**
- * One user's Drive: their files, the two special folders, and the change feed. Every mutation goes
- * through here so the change log can never miss one.
+ * One user's Drive: their files, the two special folders, the change feed and the storage limit.
+ * Every mutation goes through here so the change log can never miss one, nor the limit a byte.
  */
 export class UserDrive {
   readonly appDataFolder: SpecialFolder;
   readonly root: SpecialFolder;
   readonly changes = new ChangeLog();
+  /** Set through the admin API; forgotten with the Drive on reset. */
+  storageLimit: StorageLimit = DEFAULT_STORAGE_LIMIT;
   private readonly files = new Map<string, StoredFile>();
   private nextSeq = 1;
   private nextVersion = 1;
@@ -70,6 +78,13 @@ export class UserDrive {
 
   all(): StoredFile[] {
     return [...this.files.values()];
+  }
+
+  /** What about.get reports as `storageQuota.usage`: every file's content, trash included, as Drive counts it. */
+  usageBytes(): number {
+    let usage = 0;
+    for (const file of this.files.values()) usage += file.content.length;
+    return usage;
   }
 
   /** The special folder an id or alias names, if any. */
@@ -98,10 +113,11 @@ export class UserDrive {
     return { parentId, space };
   }
 
-  create(input: NewFile): StoredFile {
+  create(input: NewFile, options: CreateOptions = {}): StoredFile {
     const { parentId, space } = this.placementOf(input.parents);
-    const time = this.now();
     const content = input.content ?? Buffer.alloc(0);
+    if (!options.ignoreStorageLimit) this.assertRoomFor(content.length, true);
+    const time = this.now();
     const file: StoredFile = {
       id: newFileId(),
       seq: this.nextSeq++,
@@ -127,6 +143,7 @@ export class UserDrive {
   update(fileId: string, patch: FilePatch): StoredFile {
     const file = this.files.get(fileId);
     if (!file) throw driveErrors.fileNotFound(fileId);
+    if (patch.content) this.assertRoomFor(patch.content.length - file.content.length, false);
     const time = this.now();
     if (patch.appProperties) file.appProperties = applyAppPropertiesPatch(file.appProperties, patch.appProperties);
     if (patch.name !== undefined) file.name = patch.name;
@@ -152,6 +169,11 @@ export class UserDrive {
     for (const child of this.all().filter((candidate) => candidate.parents.includes(fileId))) this.delete(child.id);
     this.files.delete(fileId);
     this.changes.record(fileId, file.space, true, this.now());
+  }
+
+  /** Before anything is stored or recorded, so a refused write leaves no trace. */
+  private assertRoomFor(addedBytes: number, newFile: boolean): void {
+    assertStorageFor(this.storageLimit, this.usageBytes(), { addedBytes, newFile });
   }
 
   /** Drive has allowed one parent per file since 2020; none means My Drive. */

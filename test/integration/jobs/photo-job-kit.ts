@@ -106,6 +106,11 @@ export class SandboxUser {
     await this.admin('PUT', 'faults', faults);
   }
 
+  /** The user's Google storage limit in bytes (null: unlimited); Drive refuses uploads past it. */
+  async setStorageLimit(limitBytes: number | null): Promise<void> {
+    await this.admin('PUT', 'storage', { limitBytes });
+  }
+
   private async admin(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${this.sandbox.url}/__admin/drive/users/${encodeURIComponent(this.id)}/${path}`, {
       method,

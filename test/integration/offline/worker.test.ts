@@ -257,6 +257,41 @@ describe('runOfflineWork', () => {
     expect(h.logs.some((line) => line.includes('"severity":"ERROR"') && line.includes('oauth_client_misconfigured'))).toBe(true);
   });
 
+  it("the user's Google storage is full: drive_storage_full at INFO, back at the regular interval, nothing downloaded while it stays full, enhanced once space is freed", async () => {
+    await h.connect('ola', 1);
+    const usage = h.sandbox.drive.listFiles('ola', { includeContent: true }).reduce((sum, file) => sum + (file.content?.length ?? 0), 0);
+    h.sandbox.drive.setUserStorageLimit('ola', usage);
+    expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'drive_storage_full' });
+    let ola = await h.user('ola');
+    expect(ola).toMatchObject({ status: 'active', lastError: 'drive_storage_full', attempts: 1 });
+    expect(ola.jobs?.['photo-enhancement']?.cursor).toMatchObject({ storageFull: true });
+    // Only the user can end it: not a 30-60 s backoff, and not a warning for whoever runs the service.
+    expect(ola.nextRunAt.toMillis()).toBeGreaterThan(Date.now() + 30 * 60_000);
+    const lines = h.logs.filter((line) => line.includes('"drive_storage_full"'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.includes('"severity":"INFO"'))).toBe(true);
+    expect(results('ola')).toHaveLength(0);
+
+    // Still full at the next run: one about.get, no download, no upload.
+    await h.db.collection('users').doc('ola').update({ nextRunAt: new Date(0) });
+    const before = h.sandbox.drive.stats('ola');
+    expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'drive_storage_full' });
+    const after = h.sandbox.drive.stats('ola');
+    expect([after.downloads - before.downloads, after.uploads - before.uploads]).toEqual([0, 0]);
+    expect((after.calls['about.get'] ?? 0) - (before.calls['about.get'] ?? 0)).toBe(1);
+    expect((await h.user('ola')).attempts).toBe(2);
+
+    // The user freed space: the photo is enhanced, the error and the cursor's mark are gone.
+    h.sandbox.drive.setUserStorageLimit('ola', null);
+    await h.db.collection('users').doc('ola').update({ nextRunAt: new Date(0) });
+    expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'done' });
+    ola = await h.user('ola');
+    expect(ola.lastError).toBeUndefined();
+    expect(ola.attempts).toBeUndefined();
+    expect(ola.jobs?.['photo-enhancement']?.cursor).not.toHaveProperty('storageFull');
+    expect(results('ola')).toHaveLength(1);
+  });
+
   it('a user whose worker died is picked up again once the lease expires', async () => {
     await h.connect('lou', 1);
     const message = await dispatch();

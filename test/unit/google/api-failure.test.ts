@@ -21,7 +21,8 @@ describe('classifyApiFailure', () => {
     [408, undefined, 'unavailable', true],
     [404, 'notFound', 'not_found', false],
     [403, 'insufficientPermissions', 'forbidden', false],
-    [403, 'storageQuotaExceeded', 'forbidden', false],
+    // The user's storage is full: theirs to fix, and lasting (run-failure.ts waits a whole interval).
+    [403, 'storageQuotaExceeded', 'storage_full', false],
     [400, 'invalid', 'rejected', false],
   ])('HTTP %s %s is %s', (status, reason, code, transient) => {
     expect(classifyApiFailure(httpError(status, reason))).toMatchObject({ code, transient, httpStatus: status, reason });

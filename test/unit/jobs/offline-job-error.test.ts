@@ -2,8 +2,9 @@ import { DriveCallError } from '../../../functions/src/drive/drive-call';
 import { classifyApiFailure } from '../../../functions/src/google/api-failure';
 import { OfflineJobError, offlineJobErrorFromCall } from '../../../functions/src/jobs/offline-job-error';
 
-function driveError(status: number, headers: Record<string, string> = {}): DriveCallError {
-  const cause = Object.assign(new Error('x'), { response: { status, data: {}, headers: new Headers(headers) } });
+function driveError(status: number, headers: Record<string, string> = {}, reason?: string): DriveCallError {
+  const data = reason === undefined ? {} : { error: { code: status, message: 'm', errors: [{ domain: 'usageLimits', reason, message: 'm' }] } };
+  const cause = Object.assign(new Error('x'), { response: { status, data, headers: new Headers(headers) } });
   return new DriveCallError('files.list', classifyApiFailure(cause), cause);
 }
 
@@ -21,6 +22,11 @@ describe('OfflineJobError', () => {
     expect(error.code).toBe(code);
     expect(error.transient).toBe(transient);
     expect(error.httpStatus).toBe(status);
+  });
+
+  it("maps Drive's 403 storageQuotaExceeded to drive_storage_full, not transient", () => {
+    const error = offlineJobErrorFromCall(driveError(403, {}, 'storageQuotaExceeded'), {});
+    expect([error.code, error.transient]).toEqual(['drive_storage_full', false]);
   });
 
   it('carries Retry-After, the resume cursor and the work done so far', () => {

@@ -10,16 +10,21 @@ import type { JobCursor } from '../offline-job';
  *   `newStartPageToken` of the last run.
  * Both name the page to read next, never a position inside a page: a run that stops mid-page
  * reads that page again, and files already handled are recognised by their appProperties.
+ * `storageFull`: a run ended on this page because Drive refused a result for the user's full
+ * storage; the next run asks Drive for the storage quota before downloading anything. Any page
+ * read to its end leaves it behind (the pages' own cursors never carry it).
  */
 export type PhotoCursor =
-  | { version: 1; phase: 'listing'; startPageToken: string; pageToken: string | null }
-  | { version: 1; phase: 'changes'; pageToken: string };
+  | { version: 1; phase: 'listing'; startPageToken: string; pageToken: string | null; storageFull?: true }
+  | { version: 1; phase: 'changes'; pageToken: string; storageFull?: true };
 
 const token = z.string().min(1).max(2000);
 
+const storageFull = z.literal(true).optional();
+
 const schema = z.discriminatedUnion('phase', [
-  z.object({ version: z.literal(1), phase: z.literal('listing'), startPageToken: token, pageToken: token.nullable() }),
-  z.object({ version: z.literal(1), phase: z.literal('changes'), pageToken: token }),
+  z.object({ version: z.literal(1), phase: z.literal('listing'), startPageToken: token, pageToken: token.nullable(), storageFull }),
+  z.object({ version: z.literal(1), phase: z.literal('changes'), pageToken: token, storageFull }),
 ]);
 
 /** A saved cursor, or undefined when there is none or it is not one this version understands. */

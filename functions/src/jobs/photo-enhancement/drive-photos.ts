@@ -113,6 +113,24 @@ export async function uploadResult(drive: drive_v3.Drive, source: { id: string; 
   return data.id;
 }
 
+/**
+ * Whether the user's Google storage is full (about.get's `storageQuota`: usage across Drive, Gmail
+ * and Photos against the limit, which is absent for unlimited storage). Asked only after an upload
+ * was refused for it, so that a full Drive costs one cheap call per run, not a download and an
+ * enhancement whose result cannot be stored.
+ */
+export async function storageFull(drive: drive_v3.Drive): Promise<boolean> {
+  const { data } = await driveCall('about.get', () => drive.about.get({ fields: 'storageQuota(limit,usage)' }));
+  const { limit, usage } = data.storageQuota ?? {};
+  if (limit == null || usage == null) return false;
+  try {
+    return BigInt(usage) >= BigInt(limit);
+  } catch {
+    // Not the int64 strings Drive sends: try the run, whose upload says it again if need be.
+    return false;
+  }
+}
+
 /** Sets appProperties on a file (a null value removes its key); other keys are left as they are (Drive merges appProperties). */
 export async function setAppProperties(drive: drive_v3.Drive, fileId: string, properties: Record<string, string | null>): Promise<void> {
   // The generated types allow strings only, but Drive's wire format takes null as "remove this key".

@@ -6,7 +6,7 @@ import { PHOTO_LIMITS } from '../../photos/limits';
 import type { JobCursor, OfflineJob, OfflineJobContext, OfflineJobResult } from '../offline-job';
 import { isOfflineJobError, OfflineJobError, offlineJobErrorFromCall } from '../offline-job-error';
 import { listingCursor, type PhotoCursor, readPhotoCursor } from './cursor';
-import { getStartPageToken } from './drive-photos';
+import { getStartPageToken, storageFull } from './drive-photos';
 import { enhanceOne, type EnhanceOneSettings } from './enhance-one';
 import { decideOnFile, type PhotoFile } from './photo-file';
 import { type PageBatch, readBatch } from './read-page';
@@ -95,6 +95,8 @@ class PhotoRun {
 
   private async walk(): Promise<OfflineJobResult> {
     let cursor = this.cursor ?? (await this.freshCursor());
+    // The last run's result was refused for a full Drive: nothing is downloaded while it still is.
+    if (cursor.storageFull && (await storageFull(this.context.drive))) throw this.storageStillFull(cursor);
     let restarted = false;
     for (;;) {
       if (this.pastDeadline()) return this.result(cursor, false);
@@ -158,10 +160,16 @@ class PhotoRun {
     return { cursor: toJobCursor(cursor), summary, done };
   }
 
+  private storageStillFull(cursor: PhotoCursor): OfflineJobError {
+    return new OfflineJobError('drive_storage_full', "The user's Google storage is still full", { resumeCursor: toJobCursor(cursor), summary: this.tally.summary() });
+  }
+
   private asJobError(error: unknown): OfflineJobError {
     if (isOfflineJobError(error)) return error;
+    // A result refused for a full Drive: the next run starts on this page, by asking about the storage.
+    const full = isDriveCallError(error) && error.failure.code === 'storage_full';
     const progress = {
-      ...(this.cursor === undefined ? {} : { resumeCursor: toJobCursor(this.cursor) }),
+      ...(this.cursor === undefined ? {} : { resumeCursor: toJobCursor(full ? { ...this.cursor, storageFull: true } : this.cursor) }),
       summary: this.tally.summary(),
     };
     if (isDriveCallError(error)) return offlineJobErrorFromCall(error, progress);

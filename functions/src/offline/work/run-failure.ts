@@ -12,6 +12,7 @@ export type RunErrorCode =
   | 'upstream_unauthorized'
   | 'upstream_forbidden'
   | 'upstream_rejected'
+  | 'drive_storage_full'
   | 'oauth_client_misconfigured'
   | 'key_unavailable'
   | 'key_misconfigured'
@@ -26,6 +27,12 @@ export interface RunFailure {
 
 /** Failures only an operator can fix: retrying sooner than the user's next regular run cannot help. */
 export const WAITS_FOR_OPERATOR: ReadonlySet<RunErrorCode> = new Set(['key_misconfigured', 'oauth_client_misconfigured']);
+
+/**
+ * Failures only the user can end (their Google storage is full): not a fault of the service, so
+ * logged as information, and, like the operator's, not retried before the next regular run.
+ */
+export const WAITS_FOR_USER: ReadonlySet<RunErrorCode> = new Set(['drive_storage_full']);
 
 const CLIENT_PROBLEMS = new Set(['invalid_client', 'unauthorized_client']);
 

@@ -15,7 +15,7 @@ import type { TokenVault } from '../../tokens/vault';
 import type { DispatchedUser } from '../dispatch/claim-due-users';
 import type { Lease, LeaseStore, RunChange, SkipReason } from './lease-store';
 import { nextRegularRun, nextRunAfterFailure, nextRunAfterSuccess } from './next-run';
-import { describeRunFailure, type RunErrorCode, WAITS_FOR_OPERATOR } from './run-failure';
+import { describeRunFailure, type RunErrorCode, WAITS_FOR_OPERATOR, WAITS_FOR_USER } from './run-failure';
 import { UserAccess } from './user-access';
 
 export interface RunUserDeps {
@@ -188,8 +188,10 @@ async function recordFailure(lease: Lease, error: unknown, { keep, change }: Run
   if (failure.code === 'job_failed') logger.error('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...errorReport(error) });
   // Google refusing our OAuth client is the deployment's, for every user: the operator is told.
   else if (failure.code === 'oauth_client_misconfigured') logger.error('Google refused the OAuth client; the user is rescheduled', { errorCode: failure.code, attempts });
+  // The user's own state (a full Drive): nothing for anyone running the service to look at.
+  else if (WAITS_FOR_USER.has(failure.code)) logger.info('Offline run paused until the user acts; due again after the regular interval', { errorCode: failure.code, attempts });
   else logger.warn('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...(error instanceof Error ? { errorName: error.name } : {}) });
-  const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code)
+  const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code) || WAITS_FOR_USER.has(failure.code)
     ? nextRegularRun(now, deps.config.intervalSeconds, deps.random)
     : nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random);
   await deps.leases.finish(lease, { ...keep, lastError: failure.code, attempts, nextRunAt: Timestamp.fromDate(nextRunAt) }, change);

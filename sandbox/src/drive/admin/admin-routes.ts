@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Route, type SandboxRequest, sendJson } from '../../http';
 import { isDriveError } from '../drive-error';
 import { defaultFaultsSchema, userFaultsSchema } from '../faults';
+import { storageLimitSchema } from '../storage-quota';
 import type { DriveAdmin } from './drive-admin';
 import type { DriveFileSnapshot } from './file-snapshot';
 
@@ -12,6 +13,8 @@ import type { DriveFileSnapshot } from './file-snapshot';
  *   GET    /__admin/drive/users/{sub}/files     [?includeContent=true] -> {files} (content as contentBase64)
  *   PUT    /__admin/drive/users/{sub}/faults    {latencyMs?, failNext?, rates?} -> 200 {faults}
  *   DELETE /__admin/drive/users/{sub}/faults    -> 204
+ *   PUT    /__admin/drive/users/{sub}/storage   {limitBytes: integer >= 0 | null} -> 200 {storage: {limitBytes, usageBytes}}
+ *   DELETE /__admin/drive/users/{sub}/storage   -> 204 (back to 15 GiB)
  *   PUT    /__admin/drive/faults                {latencyMs?, rates?, seed?} -> 200 {faults}
  *   GET    /__admin/drive/users/{sub}/stats     -> stats;  GET /__admin/drive/stats -> {users}
  *   POST   /__admin/drive/reset                 -> 204
@@ -54,6 +57,14 @@ export function driveAdminRoutes(admin: DriveAdmin): Route[] {
     }),
     adminRoute('DELETE', `${USER}/faults`, (request, response) => {
       admin.clearUserFaults(subOf(request));
+      sendEmpty(response);
+    }),
+    adminRoute('PUT', `${USER}/storage`, (request, response) => {
+      const { limitBytes } = parseBody(request, storageLimitSchema);
+      sendJson(response, 200, { storage: admin.setUserStorageLimit(subOf(request), limitBytes) });
+    }),
+    adminRoute('DELETE', `${USER}/storage`, (request, response) => {
+      admin.clearUserStorageLimit(subOf(request));
       sendEmpty(response);
     }),
     adminRoute('PUT', '/__admin/drive/faults', (request, response) => {

@@ -3,8 +3,7 @@ import { driveErrors } from '../drive-error';
 import { parseFieldMask, project } from '../fields';
 import { permissionIdFor } from '../ids';
 
-/** What every account of the sandbox has: Google's free 15 GiB, and Drive's 5 TB upload cap. */
-const STORAGE_LIMIT = String(15 * 1024 ** 3);
+/** Drive's 5 TB upload cap, the same for every account. */
 const MAX_UPLOAD_SIZE = String(5 * 1024 ** 4);
 
 /** about.get: the user and their storage quota. Like Drive, it insists on `fields`. */
@@ -36,15 +35,20 @@ function userResource(call: DriveCall): Record<string, unknown> {
   };
 }
 
+/** The user's limit (see storage-quota.ts); with unlimited storage Drive leaves `limit` out. */
 function storageQuota(call: DriveCall): Record<string, string> {
-  let usage = 0;
   let usageInDrive = 0;
   let usageInDriveTrash = 0;
   for (const file of call.drive.all()) {
-    usage += file.content.length;
     if (file.space !== 'drive') continue;
     if (file.trashed) usageInDriveTrash += file.content.length;
     else usageInDrive += file.content.length;
   }
-  return { limit: STORAGE_LIMIT, usage: String(usage), usageInDrive: String(usageInDrive), usageInDriveTrash: String(usageInDriveTrash) };
+  const limit = call.drive.storageLimit;
+  return {
+    ...(limit === null ? {} : { limit: String(limit) }),
+    usage: String(call.drive.usageBytes()),
+    usageInDrive: String(usageInDrive),
+    usageInDriveTrash: String(usageInDriveTrash),
+  };
 }

@@ -11,6 +11,8 @@ export const USER_EVENT_TYPES = {
   scopes_changed: 'dev.offlineaccess.user.scopes_changed.v1',
   reauth_required: 'dev.offlineaccess.user.reauth_required.v1',
   disconnected: 'dev.offlineaccess.user.disconnected.v1',
+  work_paused: 'dev.offlineaccess.user.work_paused.v1',
+  work_resumed: 'dev.offlineaccess.user.work_resumed.v1',
   'photos.session_done': 'dev.offlineaccess.photos.session_done.v1',
   'photos.session_expired': 'dev.offlineaccess.photos.session_expired.v1',
 } as const;
@@ -27,7 +29,8 @@ export type UserEventReason =
   | 'risc_sessions_revoked'
   | 'risc_account_disabled'
   | 'user_request'
-  | 'photos_picker';
+  | 'photos_picker'
+  | 'drive_storage_full';
 
 /** What a Google Photos Picker session did, on `photos.session_done` and `photos.session_expired`. */
 export interface PhotosSessionOutcome {
@@ -43,6 +46,8 @@ export type UserChange =
   | { kind: 'connected' | 'reconnected' | 'scopes_changed'; userId: string; status: 'active'; reason: UserEventReason; scopes: readonly string[] }
   | { kind: 'reauth_required'; userId: string; status: 'reauth_required'; reason: UserEventReason }
   | { kind: 'disconnected'; userId: string; status: 'disconnected'; reason: UserEventReason }
+  // The offline work stopped until the user acts (their Google storage is full), and started again.
+  | { kind: 'work_paused' | 'work_resumed'; userId: string; status: 'active'; reason: 'drive_storage_full' }
   | { kind: 'photos.session_done' | 'photos.session_expired'; userId: string; status: 'active'; reason: 'photos_picker'; session: PhotosSessionOutcome };
 
 export interface UserEventData {

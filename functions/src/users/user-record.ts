@@ -54,6 +54,12 @@ export interface UserRecord {
    * OfflineJobContext.unfinishedRuns.
    */
   unfinishedRuns?: number;
+  /**
+   * What the offline work waits for the user to do (a run failed with a code only they can end:
+   * `drive_storage_full`); set by that failure, deleted by the next run whose jobs all return.
+   * Its coming and going are the `work_paused` / `work_resumed` events.
+   */
+  waitingForUser?: string;
   /** Per offline job: its saved cursor and last result. */
   jobs?: Record<string, JobState>;
   /** The last run's counts, summed over the jobs (e.g. `{ enhanced: 3 }`). */

@@ -5,7 +5,7 @@ import { USER_EVENTS_COLLECTION } from '../../../functions/src/events/outbox';
 import { parseScopeString } from '../../../functions/src/google/scopes';
 import { type FunctionUnderTest, newTestProjectId } from '../../support/function-process';
 import { emulatorPubSub } from '../../support/pubsub';
-import { FULL_SCOPES, TEST_CLIENT } from '../../support/sandbox';
+import { FULL_SCOPES, grantScopesElsewhere } from '../../support/sandbox';
 import { type LifecycleKit, startLifecycleKit } from '../lifecycle/lifecycle-kit';
 import { collectEvents, type EventCollector, expectValidUserEvent, type ReceivedEvent, summary } from './events-kit';
 
@@ -107,13 +107,7 @@ describe('lifecycle events on Pub/Sub', () => {
     await expectEvents(1, [{ type: 'connected', subject: 'eve', sequence: 1, status: 'active', reason: 'sign_in', scopes: full }]);
     // The user grants one more scope elsewhere (another backend exchanged that code): Google's
     // refresh answers now name it too. The worker's next run must refresh (stale access token).
-    const { code } = kit.sandbox.admin.mintCode({ sub: 'eve', email: 'eve@example.com', scopes: [...FULL_SCOPES, EXTRA_SCOPE] });
-    const exchanged = await fetch(kit.sandbox.endpoints.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: TEST_CLIENT.clientId, client_secret: TEST_CLIENT.clientSecret }),
-    });
-    expect(exchanged.status).toBe(200);
+    expect(await grantScopesElsewhere(kit.sandbox, 'eve', [...FULL_SCOPES, EXTRA_SCOPE])).toBe(200);
     await kit.db.collection('users').doc('eve').update({ accessTokenExpiresAt: Timestamp.fromMillis(Date.now() - 1000) });
     await tickAndWait('eve');
     await expectEvents(1, [{ type: 'scopes_changed', subject: 'eve', sequence: 2, status: 'active', reason: 'token_refresh', scopes: withExtra }]);

@@ -10,6 +10,7 @@ import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { emulatorPubSub } from '../../support/pubsub';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
 import { requestPhotosFor } from '../../support/request-photos';
+import { FULL_SCOPES, grantScopesElsewhere } from '../../support/sandbox';
 import { collectEvents, type EventCollector, expectValidUserEvent, summary } from './events-kit';
 
 /**
@@ -117,6 +118,55 @@ describe("the worker's events and its final write", () => {
     const got = await events.take(1);
     expect(got.map(summary)).toEqual([{ type: 'disconnected', subject: 'jon', sequence: 2, status: 'disconnected', reason: 'user_request' }]);
     expect(await h.user('jon')).toMatchObject({ status: 'disconnected', eventSequence: 2 });
+  });
+
+  /** Room for nothing more in the user's Drive (null: unlimited). */
+  const fillStorage = (sub: string) =>
+    h.sandbox.drive.setUserStorageLimit(sub, h.sandbox.drive.listFiles(sub, { includeContent: true }).reduce((sum, file) => sum + (file.content?.length ?? 0), 0));
+
+  it("a full Google storage: work_paused once, not again while it stays full, work_resumed by the run that gets through", async () => {
+    await h.connect('sal', 1);
+    await events.take(1);
+    fillStorage('sal');
+    await dispatch('sal', 'p1');
+    expect((await run('sal', 'p1')).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'drive_storage_full' });
+    const [paused, ...more] = await events.take(1);
+    expect(more).toEqual([]);
+    expectValidUserEvent(paused!, project);
+    expect(summary(paused!)).toEqual({ type: 'work_paused', subject: 'sal', sequence: 2, status: 'active', reason: 'drive_storage_full' });
+    expect(await h.user('sal')).toMatchObject({ waitingForUser: 'drive_storage_full', lastError: 'drive_storage_full', eventSequence: 2 });
+
+    await dispatch('sal', 'p2');
+    expect((await run('sal', 'p2')).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'drive_storage_full' });
+    expect(await events.take(0)).toEqual([]);
+
+    h.sandbox.drive.setUserStorageLimit('sal', null);
+    await dispatch('sal', 'p3');
+    expect((await run('sal', 'p3')).outcomes[0]).toMatchObject({ status: 'done' });
+    const [resumed] = await events.take(1);
+    expectValidUserEvent(resumed!, project);
+    expect(summary(resumed!)).toEqual({ type: 'work_resumed', subject: 'sal', sequence: 3, status: 'active', reason: 'drive_storage_full' });
+    const sal = await h.user('sal');
+    expect(sal.waitingForUser).toBeUndefined();
+    expect(sal.eventSequence).toBe(3);
+  });
+
+  it('a refresh with other scopes and a full Drive in one run: both events, numbered in order, in its one final write', async () => {
+    await h.connect('sol', 1);
+    await events.take(1);
+    // The user granted one more scope elsewhere: the worker's refresh answers it.
+    expect(await grantScopesElsewhere(h.sandbox, 'sol', [...FULL_SCOPES, 'https://www.googleapis.com/auth/drive.file'])).toBe(200);
+    fillStorage('sol');
+    await dispatch('sol', 'q1');
+    expect((await run('sol', 'q1')).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'drive_storage_full' });
+    const received = await events.take(2);
+    const bySequence = received.map((event) => summary(event)).sort((a, b) => a.sequence - b.sequence);
+    expect(bySequence.map(({ type, sequence }) => [type, sequence])).toEqual([
+      ['scopes_changed', 2],
+      ['work_paused', 3],
+    ]);
+    expect(await h.user('sol')).toMatchObject({ eventSequence: 3, waitingForUser: 'drive_storage_full' });
+    expect((await h.db.collection('userEvents').where('userId', '==', 'sol').get()).size).toBe(3);
   });
 
   it('a run that changes nothing writes no outbox entry', async () => {

@@ -263,7 +263,10 @@ describe('runOfflineWork', () => {
     h.sandbox.drive.setUserStorageLimit('ola', usage);
     expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'drive_storage_full' });
     let ola = await h.user('ola');
-    expect(ola).toMatchObject({ status: 'active', lastError: 'drive_storage_full', attempts: 1 });
+    expect(ola).toMatchObject({ status: 'active', lastError: 'drive_storage_full', waitingForUser: 'drive_storage_full' });
+    // Not a failure to back off from: a transient one later starts its backoff at a minute.
+    expect(ola.attempts).toBeUndefined();
+    expect(ola.lastRunAt).toBeDefined();
     expect(ola.jobs?.['photo-enhancement']?.cursor).toMatchObject({ storageFull: true });
     // Only the user can end it: not a 30-60 s backoff, and not a warning for whoever runs the service.
     expect(ola.nextRunAt.toMillis()).toBeGreaterThan(Date.now() + 30 * 60_000);
@@ -279,7 +282,6 @@ describe('runOfflineWork', () => {
     const after = h.sandbox.drive.stats('ola');
     expect([after.downloads - before.downloads, after.uploads - before.uploads]).toEqual([0, 0]);
     expect((after.calls['about.get'] ?? 0) - (before.calls['about.get'] ?? 0)).toBe(1);
-    expect((await h.user('ola')).attempts).toBe(2);
 
     // The user freed space: the photo is enhanced, the error and the cursor's mark are gone.
     h.sandbox.drive.setUserStorageLimit('ola', null);
@@ -287,9 +289,33 @@ describe('runOfflineWork', () => {
     expect((await run(await dispatch())).outcomes[0]).toMatchObject({ status: 'done' });
     ola = await h.user('ola');
     expect(ola.lastError).toBeUndefined();
-    expect(ola.attempts).toBeUndefined();
+    expect(ola.waitingForUser).toBeUndefined();
     expect(ola.jobs?.['photo-enhancement']?.cursor).not.toHaveProperty('storageFull');
     expect(results('ola')).toHaveLength(1);
+  });
+
+  it("a full Drive stops the photo job only: the user's other jobs still run, and one that asks to run again sooner is heard", async () => {
+    await h.connect('oli', 1);
+    const usage = h.sandbox.drive.listFiles('oli', { includeContent: true }).reduce((sum, file) => sum + (file.content?.length ?? 0), 0);
+    h.sandbox.drive.setUserStorageLimit('oli', usage);
+    const ran: string[] = [];
+    const polling: OfflineJob = {
+      name: 'polls-soon',
+      requiredScopes: [],
+      async run({ user }) {
+        ran.push(user.id);
+        return { cursor: { polled: true }, summary: { polled: 1 }, done: true, runAgainInSeconds: 120 };
+      },
+    };
+    const deps = h.workerDeps();
+    const outcome = await runBatch(await dispatch(), Date.now() + 60_000, { ...deps, jobs: [...deps.jobs, polling], owner: 'worker-a' });
+    expect(outcome.outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'drive_storage_full' });
+    expect(ran).toEqual(['oli']);
+    const oli = await h.user('oli');
+    expect(oli).toMatchObject({ lastError: 'drive_storage_full', lastSummary: { polled: 1 } });
+    expect(oli.jobs?.['polls-soon']?.cursor).toEqual({ polled: true });
+    expect(oli.jobs?.['photo-enhancement']?.cursor).toMatchObject({ storageFull: true });
+    expect(oli.nextRunAt.toMillis()).toBeLessThanOrEqual(Date.now() + 121_000);
   });
 
   it('a user whose worker died is picked up again once the lease expires', async () => {

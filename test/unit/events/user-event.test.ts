@@ -27,13 +27,15 @@ describe('the user lifecycle event', () => {
     expect(gone).toMatchObject({ type: 'dev.offlineaccess.user.disconnected.v1', data: { status: 'disconnected', reason: 'user_request' } });
   });
 
-  it('names the seven types as the contract pins them', () => {
+  it('names the nine types as the contract pins them', () => {
     expect(Object.values(USER_EVENT_TYPES)).toEqual([
       'dev.offlineaccess.user.connected.v1',
       'dev.offlineaccess.user.reconnected.v1',
       'dev.offlineaccess.user.scopes_changed.v1',
       'dev.offlineaccess.user.reauth_required.v1',
       'dev.offlineaccess.user.disconnected.v1',
+      'dev.offlineaccess.user.work_paused.v1',
+      'dev.offlineaccess.user.work_resumed.v1',
       'dev.offlineaccess.photos.session_done.v1',
       'dev.offlineaccess.photos.session_expired.v1',
     ]);

@@ -21,10 +21,23 @@ export interface Lease {
 export type LeaseOutcome = { kind: 'leased'; lease: Lease } | { kind: 'skipped'; reason: SkipReason };
 
 /**
- * The lifecycle event a run's final write makes, judged on the user's document as that write
- * finds it (undefined: no event). Most runs change nothing and pass none.
+ * The lifecycle events a run's final write makes, judged on the user's document as that write
+ * finds it (undefined or none: no event). Most runs change nothing and pass none.
  */
-export type RunChange = (current: UserRecord) => UserChange | undefined;
+export type RunChange = (current: UserRecord) => UserChange | readonly UserChange[] | undefined;
+
+/** Several changes one final write may make (a refresh's new scopes and the work pausing, say), in this order. */
+export function runChanges(...changes: readonly (RunChange | undefined)[]): RunChange | undefined {
+  const present = changes.filter((change): change is RunChange => change !== undefined);
+  if (present.length <= 1) return present[0];
+  return (current) => present.flatMap((change) => changesOf(change, current));
+}
+
+function changesOf(change: RunChange, current: UserRecord): readonly UserChange[] {
+  const made = change(current);
+  if (made === undefined) return [];
+  return Array.isArray(made) ? made : [made as UserChange];
+}
 
 /** Reads and conditional writes a take tries before skipping a user someone keeps writing. */
 const TAKE_ATTEMPTS = 3;
@@ -126,7 +139,8 @@ export class LeaseStore {
     if (!change) return this.write(lease, final);
     const written = await this.writeWithEvent(lease, final, change);
     if (!written) return false;
-    await this.events.publish(written.event);
+    // In order: a consumer sees the sequence numbers rise.
+    for (const event of written.events) await this.events.publish(event);
     return written.replaced ? 'grant_replaced' : true;
   }
 
@@ -134,16 +148,16 @@ export class LeaseStore {
    * `write`, with the event: a batch of the same conditional update plus the outbox entry, or the
    * same fallback transaction. The change is judged on the document the write applies to.
    */
-  private async writeWithEvent(lease: Lease, fields: Record<string, unknown>, change: RunChange): Promise<{ event: StagedEvent | undefined; replaced?: true } | undefined> {
+  private async writeWithEvent(lease: Lease, fields: Record<string, unknown>, change: RunChange): Promise<{ events: StagedEvent[]; replaced?: true } | undefined> {
     const ref = this.db.collection(this.collection).doc(lease.userId);
     try {
       const batch = this.db.batch();
-      const event = this.stage(batch, lease.record, change);
-      batch.update(ref, { ...fields, ...event?.userFields }, { lastUpdateTime: lease.lastWriteTime });
+      const events = this.stage(batch, lease.record, change);
+      batch.update(ref, { ...fields, ...sequenceOf(events) }, { lastUpdateTime: lease.lastWriteTime });
       const results = await batch.commit();
       // The user's update is the batch's last write.
       lease.lastWriteTime = results[results.length - 1]!.writeTime;
-      return { event };
+      return { events };
     } catch (error) {
       if (!isPreconditionFailure(error)) throw error;
     }
@@ -152,19 +166,31 @@ export class LeaseStore {
       if (current?.lease?.owner !== lease.owner || current.status !== 'active') return undefined;
       if (grantReplaced(fields, current, lease)) {
         tx.update(ref, releaseOnly(fields));
-        return { event: undefined, replaced: true as const };
+        return { events: [], replaced: true as const };
       }
-      // A sign-in mid-run stored its own scopes: the run's refresh has no change to report on them.
-      const event = signedInSince(fields, current, lease) ? undefined : this.stage(tx, current, change);
-      tx.update(ref, { ...overConcurrentWrites(fields, current, lease), ...event?.userFields });
-      return { event };
+      const events = this.stage(tx, current, change);
+      tx.update(ref, { ...overConcurrentWrites(fields, current, lease), ...sequenceOf(events) });
+      return { events };
     });
   }
 
-  private stage(writes: OutboxWrites, current: UserRecord, change: RunChange): StagedEvent | undefined {
-    const userChange = change(current);
-    return userChange && this.events.stage(writes, current.eventSequence, userChange, this.now());
+  /** Each change's outbox entry, numbered on from the user's last event. */
+  private stage(writes: OutboxWrites, current: UserRecord, change: RunChange): StagedEvent[] {
+    const staged: StagedEvent[] = [];
+    let sequence = current.eventSequence;
+    for (const userChange of changesOf(change, current)) {
+      const event = this.events.stage(writes, sequence, userChange, this.now());
+      if (event === undefined) continue;
+      staged.push(event);
+      sequence = event.userFields.eventSequence;
+    }
+    return staged;
   }
+}
+
+/** The user's event counter after the staged events (nothing when there are none). */
+function sequenceOf(events: readonly StagedEvent[]): Partial<StagedEvent['userFields']> {
+  return events.length === 0 ? {} : events[events.length - 1]!.userFields;
 }
 
 /** The run's fields, less what writes made while we held the lease have a newer say on (the two rules below). */
@@ -191,9 +217,14 @@ const SIGN_IN_FIELDS: ReadonlySet<string> = new Set(['accessToken', 'accessToken
  * not the run's verdict on the grant itself (reauth_required, which grantReplaced judges).
  */
 function signedInSince(fields: Record<string, unknown>, current: UserRecord, lease: Lease): boolean {
-  const ours = lease.record.connectedAt;
+  return fields.status === undefined && signedInAgain(lease.record, current);
+}
+
+/** The user signed in again between the two reads of their document (the exchange sets `connectedAt`). */
+export function signedInAgain(before: UserRecord, current: UserRecord): boolean {
+  const ours = before.connectedAt;
   const theirs = current.connectedAt;
-  return fields.status === undefined && ours instanceof Timestamp && theirs instanceof Timestamp && !theirs.isEqual(ours);
+  return ours instanceof Timestamp && theirs instanceof Timestamp && !theirs.isEqual(ours);
 }
 
 /**

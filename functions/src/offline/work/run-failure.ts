@@ -32,7 +32,14 @@ export const WAITS_FOR_OPERATOR: ReadonlySet<RunErrorCode> = new Set(['key_misco
  * Failures only the user can end (their Google storage is full): not a fault of the service, so
  * logged as information, and, like the operator's, not retried before the next regular run.
  */
-export const WAITS_FOR_USER: ReadonlySet<RunErrorCode> = new Set(['drive_storage_full']);
+export const WAITS_FOR_USER: ReadonlySet<RunErrorCode> = new Set(['drive_storage_full'] satisfies UserWaitCode[]);
+
+/** The codes of WAITS_FOR_USER, as the `reason` of the work_paused / work_resumed events. */
+export type UserWaitCode = 'drive_storage_full';
+
+export function isUserWait(code: unknown): code is UserWaitCode {
+  return typeof code === 'string' && WAITS_FOR_USER.has(code as RunErrorCode);
+}
 
 const CLIENT_PROBLEMS = new Set(['invalid_client', 'unauthorized_client']);
 

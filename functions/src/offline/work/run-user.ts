@@ -9,13 +9,13 @@ import type { RetryPolicy } from '../../retry/retry';
 import { missingScopes } from '../../google/scopes';
 import { UserAuthClient } from '../../google/user-auth-client';
 import { isOfflineJobError } from '../../jobs/offline-job-error';
-import type { JobCursor, OfflineJob } from '../../jobs/offline-job';
+import type { JobCursor, OfflineJob, OfflineJobResult } from '../../jobs/offline-job';
 import { errorReport, type Logger } from '../../logging/logger';
 import type { TokenVault } from '../../tokens/vault';
 import type { DispatchedUser } from '../dispatch/claim-due-users';
-import type { Lease, LeaseStore, RunChange, SkipReason } from './lease-store';
+import { type Lease, type LeaseStore, type RunChange, runChanges, type SkipReason } from './lease-store';
 import { nextRegularRun, nextRunAfterFailure, nextRunAfterSuccess } from './next-run';
-import { describeRunFailure, type RunErrorCode, WAITS_FOR_OPERATOR, WAITS_FOR_USER } from './run-failure';
+import { describeRunFailure, isUserWait, type RunErrorCode, type UserWaitCode, WAITS_FOR_OPERATOR } from './run-failure';
 import { UserAccess } from './user-access';
 
 export interface RunUserDeps {
@@ -68,17 +68,22 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     });
     let pending = false;
     let runAgainInSeconds: number | undefined;
+    // A job stopped by the user's own state (a full Drive): the other jobs still run.
+    let waiting: { code: UserWaitCode } | undefined;
     const summary: Record<string, number> = {};
     for (const job of jobsFor(lease, deps.jobs)) {
       const result = await job
         .run({ user: { id: item.userId, ...(lease.record.email ? { email: lease.record.email } : {}) }, drive, auth, cursor: savedCursor(lease, job), logger, deadline, signal, now: () => deps.now().getTime(), unfinishedRuns: lease.unfinishedRuns })
-        .catch((error: unknown) => {
+        .catch((error: unknown): WaitingJob => {
           if (isOfflineJobError(error) && error.resumeCursor) progress[`jobs.${job.name}.cursor`] = error.resumeCursor;
-          throw error;
+          if (!isOfflineJobError(error) || !isUserWait(error.code) || access.grantRevoked) throw error;
+          waiting ??= { code: error.code };
+          // Its cursor is the resume cursor kept above; what it did before stopping is counted.
+          return { cursor: undefined, summary: error.summary, done: true };
         });
       // A job may have caught the revocation its Drive call met; the run ends here all the same.
       if (access.grantRevoked) throw new GrantRevokedError();
-      progress[`jobs.${job.name}`] = { cursor: result.cursor, summary: result.summary, lastRunAt: Timestamp.fromDate(deps.now()) };
+      if (result.cursor !== undefined) progress[`jobs.${job.name}`] = { cursor: result.cursor, summary: result.summary, lastRunAt: Timestamp.fromDate(deps.now()) };
       pending ||= !result.done;
       if (result.runAgainInSeconds !== undefined) runAgainInSeconds = Math.min(runAgainInSeconds ?? Infinity, result.runAgainInSeconds);
       for (const [key, value] of Object.entries(result.summary)) summary[key] = (summary[key] ?? 0) + value;
@@ -86,11 +91,17 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     await deps.leases.finish(lease, {
       ...(await access.pendingWrites()),
       ...progress,
+      // A waiting job asks for nothing sooner than the regular interval; the other jobs may.
       ...finishedRun(deps, summary, !pending, runAgainInSeconds),
       // Every job returned: whatever took earlier runs down was got past (or marked) this time.
       unfinishedRuns: FieldValue.delete(),
-    }, access.scopesChange());
-    return { userId: item.userId, status: 'done', pending, summary };
+      // What the work waits for the user to do; a run with nothing to wait for ends the wait.
+      ...(waiting ? { lastError: waiting.code, waitingForUser: waiting.code } : { waitingForUser: FieldValue.delete() }),
+    }, runChanges(access.scopesChange(), waiting ? workPaused(lease.userId, waiting.code) : workResumed(lease.userId)));
+    if (!waiting) return { userId: item.userId, status: 'done', pending, summary };
+    // The user's own state, not a fault of the service: nothing for anyone running it to look at.
+    logger.info('Offline run paused until the user acts; due again after the regular interval', { errorCode: waiting.code });
+    return { userId: item.userId, status: 'failed', errorCode: waiting.code };
   } catch (error) {
     if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
     const kept: RunKept = { keep: { ...(await access.pendingWrites()), ...progress }, change: access.scopesChange() };
@@ -101,6 +112,9 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     return recordFailure(lease, access.refreshFailure?.error ?? error, kept, deps, logger);
   }
 }
+
+/** What a job stopped by the user's state counts as in the run: done with its part, its cursor already kept. */
+type WaitingJob = Omit<OfflineJobResult, 'cursor'> & { cursor: undefined };
 
 /** A run's record once it ended without failing: when, its summary, no error, and when next. */
 function finishedRun(deps: RunUserDeps, summary: Record<string, number>, done: boolean, runAgainInSeconds?: number): Record<string, unknown> {
@@ -188,12 +202,20 @@ async function recordFailure(lease: Lease, error: unknown, { keep, change }: Run
   if (failure.code === 'job_failed') logger.error('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...errorReport(error) });
   // Google refusing our OAuth client is the deployment's, for every user: the operator is told.
   else if (failure.code === 'oauth_client_misconfigured') logger.error('Google refused the OAuth client; the user is rescheduled', { errorCode: failure.code, attempts });
-  // The user's own state (a full Drive): nothing for anyone running the service to look at.
-  else if (WAITS_FOR_USER.has(failure.code)) logger.info('Offline run paused until the user acts; due again after the regular interval', { errorCode: failure.code, attempts });
   else logger.warn('Offline run failed; the user is rescheduled', { errorCode: failure.code, attempts, ...(error instanceof Error ? { errorName: error.name } : {}) });
-  const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code) || WAITS_FOR_USER.has(failure.code)
+  const nextRunAt = WAITS_FOR_OPERATOR.has(failure.code)
     ? nextRegularRun(now, deps.config.intervalSeconds, deps.random)
     : nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random);
   await deps.leases.finish(lease, { ...keep, lastError: failure.code, attempts, nextRunAt: Timestamp.fromDate(nextRunAt) }, change);
   return { userId: lease.userId, status: 'failed', errorCode: failure.code };
+}
+
+/** `work_paused`, when the document as the final write finds it was not waiting for this already. */
+function workPaused(userId: string, reason: UserWaitCode): RunChange {
+  return (current) => (current.waitingForUser === reason ? undefined : { kind: 'work_paused', userId, status: 'active', reason });
+}
+
+/** `work_resumed`, when the document was waiting for the user (a run whose jobs all returned ends the wait). */
+function workResumed(userId: string): RunChange {
+  return (current) => (isUserWait(current.waitingForUser) ? { kind: 'work_resumed', userId, status: 'active', reason: current.waitingForUser } : undefined);
 }

@@ -6,7 +6,7 @@ import type { RetryPolicy } from '../../retry/retry';
 import type { TokenVault } from '../../tokens/vault';
 import { openCachedAccessToken } from '../../users/cached-access-token';
 import { refreshTokenIds } from '../../users/refresh-token-ids';
-import type { Lease, LeaseStore, RunChange } from './lease-store';
+import { type Lease, type LeaseStore, type RunChange, signedInAgain } from './lease-store';
 
 export interface UserAccessDeps {
   oauth: OAuth2Client;
@@ -120,8 +120,9 @@ export class UserAccess {
   scopesChange(): RunChange | undefined {
     const scopes = this.grantedScopes;
     if (!scopes) return undefined;
+    // A sign-in mid-run stored its own scopes: the run's refresh has no change to report on them.
     return (current) =>
-      sameScopes(scopes, current.scopes ?? [])
+      signedInAgain(this.lease.record, current) || sameScopes(scopes, current.scopes ?? [])
         ? undefined
         : { kind: 'scopes_changed', userId: this.lease.userId, status: 'active', reason: 'token_refresh', scopes };
   }

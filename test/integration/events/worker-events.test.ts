@@ -6,6 +6,7 @@ import { createUserEvents } from '../../../functions/src/events/user-events';
 import { disconnectUser } from '../../../functions/src/lifecycle/disconnect/disconnect-user';
 import { createLogger } from '../../../functions/src/logging/logger';
 import type { OfflineJob } from '../../../functions/src/jobs/offline-job';
+import { OfflineJobError } from '../../../functions/src/jobs/offline-job-error';
 import { runBatch } from '../../../functions/src/offline/work/run-batch';
 import { emulatorPubSub } from '../../support/pubsub';
 import { type OfflineHarness, startOfflineHarness } from '../../support/offline-harness';
@@ -149,6 +150,26 @@ describe("the worker's events and its final write", () => {
     const sal = await h.user('sal');
     expect(sal.waitingForUser).toBeUndefined();
     expect(sal.eventSequence).toBe(3);
+  });
+
+  it('a full Drive, then another job that fails in the same run: the wait and its event are recorded all the same', async () => {
+    await h.connect('sam', 1);
+    await events.take(1);
+    fillStorage('sam');
+    const failing: OfflineJob = {
+      name: 'fails-after',
+      requiredScopes: [],
+      async run() {
+        throw new OfflineJobError('upstream_unavailable', 'Google is down for this job');
+      },
+    };
+    await dispatch('sam', 'r1');
+    expect((await run('sam', 'r1', [...h.workerDeps().jobs, failing])).outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'upstream_unavailable' });
+    const [paused] = await events.take(1);
+    expect(summary(paused!)).toEqual({ type: 'work_paused', subject: 'sam', sequence: 2, status: 'active', reason: 'drive_storage_full' });
+    const sam = await h.user('sam');
+    expect(sam).toMatchObject({ waitingForUser: 'drive_storage_full', lastError: 'upstream_unavailable', attempts: 1 });
+    expect(sam.jobs?.['photo-enhancement']?.cursor).toMatchObject({ storageFull: true });
   });
 
   it('a refresh with other scopes and a full Drive in one run: both events, numbered in order, in its one final write', async () => {

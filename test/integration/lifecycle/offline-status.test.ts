@@ -34,6 +34,7 @@ describe('offlineStatus contract', () => {
       missingScopes: [],
       lastRunAt: null,
       lastError: null,
+      waitingForUser: null,
       photos: { openSessions: [], lastSession: null },
     });
     expect(JSON.stringify(result.json)).not.toMatch(/ciphertext|refreshToken|sha512/);
@@ -44,6 +45,12 @@ describe('offlineStatus contract', () => {
     const ranAt = new Date('2026-03-01T10:00:00.000Z');
     await kit.db.collection('users').doc('bob').update({ lastRunAt: Timestamp.fromDate(ranAt), lastError: 'upstream_rate_limited' });
     expect((await status('bob')).json).toMatchObject({ status: 'active', lastRunAt: ranAt.toISOString(), lastError: 'upstream_rate_limited' });
+  });
+
+  it('reports what the offline work waits for the user to do, whatever the last run recorded as its error', async () => {
+    await kit.connect('wes');
+    await kit.db.collection('users').doc('wes').update({ waitingForUser: 'drive_storage_full', lastError: 'upstream_unavailable' });
+    expect((await status('wes')).json).toMatchObject({ status: 'active', lastError: 'upstream_unavailable', waitingForUser: 'drive_storage_full' });
   });
 
   it("reports the open photo sessions (oldest first) and the last finished one's outcome", async () => {

@@ -13,6 +13,8 @@ export interface OfflineStatus {
   lastRunAt: string | null;
   /** Stable code of what last went wrong (a failed run, or why offline access stopped), or null. */
   lastError: string | null;
+  /** What the offline work waits for the user to do (`drive_storage_full`: free space), or null. */
+  waitingForUser: string | null;
   photos: PhotosStatus;
 }
 
@@ -54,6 +56,7 @@ export async function readOfflineStatus(userId: string, deps: OfflineStatusDeps)
     missingScopes: missingScopes(deps.requiredScopes, scopes),
     lastRunAt: record?.lastRunAt ? record.lastRunAt.toDate().toISOString() : null,
     lastError: typeof record?.lastError === 'string' ? record.lastError : null,
+    waitingForUser: connected && typeof record.waitingForUser === 'string' ? record.waitingForUser : null,
     photos: {
       openSessions: open.map((session) => ({ sessionId: session.sessionId, expireTime: session.expireTime.toDate().toISOString(), state: session.state })),
       lastSession: last

@@ -39,7 +39,8 @@ export type UserRunOutcome =
   | { userId: string; status: 'done'; pending: boolean; summary: Record<string, number>; stopped?: true }
   | { userId: string; status: 'skipped'; reason: SkipReason | 'past_deadline' }
   | { userId: string; status: 'reauth_required' }
-  | { userId: string; status: 'failed'; errorCode: RunErrorCode };
+  // `summary`: what the run still did, when only the user's state stopped a job (a full Drive).
+  | { userId: string; status: 'failed'; errorCode: RunErrorCode; summary?: Record<string, number> };
 
 /**
  * One user's offline run: lease, access token, each job, then one final write that records the
@@ -55,6 +56,9 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
   if (deps.now().getTime() >= deadline) return releaseUnstarted(lease, deps, logger);
   const access = new UserAccess(lease, { oauth: deps.oauth, vault: deps.vault, leases: deps.leases, retry: deps.refreshRetry, stop: deps.stop, now: deps.now });
   const progress: Record<string, unknown> = {};
+  // A job stopped by the user's own state (a full Drive): the other jobs still run, and however the
+  // run ends, the wait is recorded.
+  let waiting: { code: UserWaitCode } | undefined;
   try {
     const token = await access.current();
     const auth = new UserAuthClient(token, () => access.refresh(), deps.drive.timeoutMs);
@@ -68,8 +72,6 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
     });
     let pending = false;
     let runAgainInSeconds: number | undefined;
-    // A job stopped by the user's own state (a full Drive): the other jobs still run.
-    let waiting: { code: UserWaitCode } | undefined;
     const summary: Record<string, number> = {};
     for (const job of jobsFor(lease, deps.jobs)) {
       const result = await job
@@ -88,23 +90,26 @@ export async function runUser(item: DispatchedUser, deadline: number, deps: RunU
       if (result.runAgainInSeconds !== undefined) runAgainInSeconds = Math.min(runAgainInSeconds ?? Infinity, result.runAgainInSeconds);
       for (const [key, value] of Object.entries(result.summary)) summary[key] = (summary[key] ?? 0) + value;
     }
-    await deps.leases.finish(lease, {
+    const wait = waitWrites(lease, waiting);
+    const written = await deps.leases.finish(lease, {
       ...(await access.pendingWrites()),
       ...progress,
       // A waiting job asks for nothing sooner than the regular interval; the other jobs may.
       ...finishedRun(deps, summary, !pending, runAgainInSeconds),
       // Every job returned: whatever took earlier runs down was got past (or marked) this time.
       unfinishedRuns: FieldValue.delete(),
-      // What the work waits for the user to do; a run with nothing to wait for ends the wait.
-      ...(waiting ? { lastError: waiting.code, waitingForUser: waiting.code } : { waitingForUser: FieldValue.delete() }),
-    }, runChanges(access.scopesChange(), waiting ? workPaused(lease.userId, waiting.code) : workResumed(lease.userId)));
+      ...(waiting ? { lastError: waiting.code } : {}),
+      ...wait.fields,
+    }, runChanges(access.scopesChange(), wait.change));
     if (!waiting) return { userId: item.userId, status: 'done', pending, summary };
     // The user's own state, not a fault of the service: nothing for anyone running it to look at.
-    logger.info('Offline run paused until the user acts; due again after the regular interval', { errorCode: waiting.code });
-    return { userId: item.userId, status: 'failed', errorCode: waiting.code };
+    if (written !== false) logger.info('Offline run paused until the user acts; due again after the regular interval', { errorCode: waiting.code });
+    return { userId: item.userId, status: 'failed', errorCode: waiting.code, summary };
   } catch (error) {
     if (error instanceof GrantRevokedError || access.grantRevoked) return markReauthRequired(lease, deps, logger);
-    const kept: RunKept = { keep: { ...(await access.pendingWrites()), ...progress }, change: access.scopesChange() };
+    // A job that waits for the user, then another that failed or was cut: the wait is kept too.
+    const wait = waiting ? waitWrites(lease, waiting) : { fields: {}, change: undefined };
+    const kept: RunKept = { keep: { ...(await access.pendingWrites()), ...progress, ...wait.fields }, change: runChanges(access.scopesChange(), wait.change) };
     // The hard stop cut a call in flight: the run stopped at its deadline, whatever the job made of
     // the abort. A failure of another cause (a refresh, our key) is recorded as that failure.
     if (deps.stop?.aborted && !access.refreshFailure && cutBy(deps.stop, error)) return recordStopped(lease, error, kept, deps, logger);
@@ -208,6 +213,16 @@ async function recordFailure(lease: Lease, error: unknown, { keep, change }: Run
     : nextRunAfterFailure(now, attempts, deps.config.intervalSeconds, failure.retryAfterMs, deps.random);
   await deps.leases.finish(lease, { ...keep, lastError: failure.code, attempts, nextRunAt: Timestamp.fromDate(nextRunAt) }, change);
   return { userId: lease.userId, status: 'failed', errorCode: failure.code };
+}
+
+/**
+ * What a run's final write records of the wait: a job stopped for the user's state sets
+ * `waitingForUser` (and `work_paused`, the first time); a run whose jobs all got through deletes
+ * it (and says `work_resumed` if it was set).
+ */
+function waitWrites(lease: Lease, waiting: { code: UserWaitCode } | undefined): { fields: Record<string, unknown>; change: RunChange } {
+  if (waiting) return { fields: { waitingForUser: waiting.code }, change: workPaused(lease.userId, waiting.code) };
+  return { fields: { waitingForUser: FieldValue.delete() }, change: workResumed(lease.userId) };
 }
 
 /** `work_paused`, when the document as the final write finds it was not waiting for this already. */

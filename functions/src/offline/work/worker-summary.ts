@@ -22,7 +22,10 @@ export function workerSummary(outcomes: readonly UserRunOutcome[], durationMs: n
       if (outcome.stopped) stopped += 1;
       photosEnhanced += outcome.summary.enhanced ?? 0;
     } else if (outcome.status === 'skipped') skippedBy[outcome.reason] = (skippedBy[outcome.reason] ?? 0) + 1;
-    else if (outcome.status === 'failed') failedBy[outcome.errorCode] = (failedBy[outcome.errorCode] ?? 0) + 1;
+    else if (outcome.status === 'failed') {
+      failedBy[outcome.errorCode] = (failedBy[outcome.errorCode] ?? 0) + 1;
+      photosEnhanced += outcome.summary?.enhanced ?? 0;
+    }
     else reauthRequired += 1;
   }
   const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);

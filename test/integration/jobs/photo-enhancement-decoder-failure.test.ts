@@ -1,4 +1,5 @@
 import { createPhotoEnhancementJob } from '../../../functions/src/jobs/photo-enhancement';
+import { isOfflineJobError } from '../../../functions/src/jobs';
 import { PHOTO_LIMITS } from '../../../functions/src/photos';
 import type { SandboxGoogle } from '../../../sandbox/src/server';
 import { testPhoto } from '../../support/images';
@@ -92,8 +93,23 @@ describe('photo enhancement job: a decoder failure is retried in later runs, the
       const files = await user.files();
       const source = byName(files, 'IMG_0001.HEIC');
       expect(source.appProperties).toEqual({ enhancedId: resultsOf(files, source)[0]!.id });
-      // The count before the decode, then the mark (which removes it).
-      expect((await user.stats()).calls['files.update']! - (before.calls['files.update'] ?? 0)).toBe(2);
+      // The count before the decode, taking it back after, then the mark.
+      expect((await user.stats()).calls['files.update']! - (before.calls['files.update'] ?? 0)).toBe(3);
+    });
+
+    it('takes the count back as soon as the decode went well: an upload that fails after it leaves the photo as it was', async () => {
+      const { user, cursor } = await userWithHeic('careful-upload-fails');
+      await user.setFaults({ failNext: { count: 1, status: 503, method: 'files.create' } });
+
+      const failed = await runJob(healthy, user, { cursor, unfinishedRuns: 1 }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+      expect(isOfflineJobError(failed) && failed.code).toBe('upstream_unavailable');
+      const source = byName(await user.files(), 'IMG_0001.HEIC');
+      expect(source.appProperties).toEqual({});
+      expect(resultsOf(await user.files(), source)).toHaveLength(0);
     });
 
     it('does not count a failed decode twice, and marks a photo whose decodes keep taking runs down without decoding it again', async () => {

@@ -70,11 +70,14 @@ export async function enhanceOne(drive: drive_v3.Drive, source: SourcePhoto, set
       return 'refused';
     }
     const counted = settings.countAttemptsFirst ? await countAttempt(drive, source) : undefined;
-    const attempted = counted ?? source;
-    const enhanced = await enhanceOrMark(drive, attempted, download.data, settings.enhance, counted !== undefined);
+    const enhanced = await enhanceOrMark(drive, counted ?? source, download.data, settings.enhance, counted !== undefined);
     if (typeof enhanced === 'string') return enhanced;
-    const resultId = await uploadExactlyOnce(drive, attempted, enhancedFileName(source.name), enhanced, settings.enhance.signal);
-    await markEnhanced(drive, attempted, resultId);
+    // The decode is over and went well: its count is taken back now, not by the marking, since the
+    // upload can still fail or be cut for reasons that say nothing about the photo, and counts left
+    // by such runs would give a good photo up as unsupported.
+    if (counted) await uncountAttempt(drive, source);
+    const resultId = await uploadExactlyOnce(drive, source, enhancedFileName(source.name), enhanced, settings.enhance.signal);
+    await markEnhanced(drive, source, resultId);
     return 'enhanced';
   } catch (error) {
     if (isDriveCallError(error) && error.failure.code === 'not_found') return 'gone';
@@ -105,6 +108,12 @@ async function countAttempt(drive: drive_v3.Drive, source: SourcePhoto): Promise
   const decoderFailures = String(decoderFailuresOf(source) + 1);
   await setAppProperties(drive, source.id, { [APP_PROPERTY.decoderFailures]: decoderFailures });
   return { ...source, appProperties: { ...source.appProperties, [APP_PROPERTY.decoderFailures]: decoderFailures } };
+}
+
+/** Puts the source's count back to what it was before countAttempt (`source` is the photo as read). */
+async function uncountAttempt(drive: drive_v3.Drive, source: SourcePhoto): Promise<void> {
+  const before = decoderFailuresOf(source);
+  await setAppProperties(drive, source.id, { [APP_PROPERTY.decoderFailures]: before === 0 ? null : String(before) });
 }
 
 function markUnsupported(drive: drive_v3.Drive, source: SourcePhoto): Promise<void> {

@@ -216,8 +216,9 @@ export class SessionRun {
       return undefined;
     }
     const counted = this.deps.countAttemptsFirst;
+    const failuresBefore = item.decoderFailures ?? 0;
     // As many counted tries as allowed, each failed or went down with its run: no further try.
-    if (counted && decodeTriesSpent(item.decoderFailures ?? 0)) return this.recordDecoderFailure(item, true);
+    if (counted && decodeTriesSpent(failuresBefore)) return this.recordDecoderFailure(item, true);
     const enhanced = await this.deps.sourceBudget.use(this.deps.maxSourceBytes, async () => {
       const download = await this.deps.picker.download(baseUrl, this.deps.maxSourceBytes);
       if (download.kind === 'too_large') return 'too_large' as const;
@@ -239,6 +240,9 @@ export class SessionRun {
       await this.writeItems([[item.pickedId, { state: 'skipped', skipReason: enhanced }]]);
       return undefined;
     }
+    // The decode went well: its count is taken back before the upload, which can fail or be cut for
+    // reasons that say nothing about the photo (counts left by such runs would give it up).
+    if (counted) await this.writeItems([[item.pickedId, { decoderFailures: failuresBefore }]]);
     const uploadToken = await this.deps.library.upload(enhanced, 'image/jpeg');
     await this.writeItems([[item.pickedId, { state: 'uploaded' }]]);
     return uploadToken;

@@ -30,15 +30,16 @@ import { signInUsers } from './offline/sign-in-users';
  * fed by the dispatcher through Pub/Sub push. Set-up, untimed: users
  * sign in through the exchange, and a first run with no latency puts each on the changes feed;
  * before a timed round every user gets a photo and an expired access token (an hour has passed)
- * and becomes due.
+ * and becomes due. The first such hour is timed but not counted (the emulators' warm-up, below);
+ * the measured round is the second.
  *
  * Compared in the same run with the concurrency bound (users x Google calls per user x 50 ms /
  * WORKER_CONCURRENCY) and with a naive sequential loop timed on other users and extrapolated.
- * In a second timed round a tenth of the users get a rotated refresh token from Google; a third
- * finds nothing new (an idle hour). These two give the per-user figures of the capacity model
+ * In the next timed round a tenth of the users get a rotated refresh token from Google; the one
+ * after finds nothing new (an idle hour). These two give the per-user figures of the capacity model
  * (`capacity`, see bench/capacity/figures.ts), with what the sign-ins of the set-up cost. A last
  * round restarts the worker with Node's and glibc's defaults (no deploy settings), to show what
- * the settings do to memory. With `--cpu-prof=DIR` the first timed round is CPU-profiled.
+ * the settings do to memory. With `--cpu-prof=DIR` the measured round is CPU-profiled.
  */
 export interface RoundResult {
   wallS: number;

@@ -60,7 +60,7 @@ export interface PhotoItemDoc {
    * In how many runs the decoder failed on it without proving it bad (photos' DecoderFailedError):
    * it stays `picked` for the next run until PHOTO_LIMITS.decodeAttempts, then is skipped as
    * `unsupported_format`. After a run that never finished, each decode is counted before it
-   * starts, and the count stays on an item that then succeeds, as a record of the tries.
+   * starts and the count put back once it went well (0 then, where it was unset).
    */
   decoderFailures?: number;
 }

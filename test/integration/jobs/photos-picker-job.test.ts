@@ -204,6 +204,21 @@ describe('the Google Photos Picker job', () => {
     expect(await session('pim', sessionId)).toMatchObject({ state: 'done', counts: { added: 2 } });
   });
 
+  it('after a run that never finished, a good decode whose upload then fails leaves no count on the item', async () => {
+    await h.connect('pic', 0, PHOTOS_USER_SCOPES);
+    const sessionId = await openPickerSession(h.sandbox, h.db, 'pic');
+    const [jpegId] = h.sandbox.admin.photosPick({
+      sessionId,
+      items: [{ filename: 'IMG_0005.JPG', mimeType: 'image/jpeg', base64: (await testPhoto(96, 64, { seed: 5 })).toString('base64') }],
+    }).mediaItemIds;
+    await h.db.collection('users').doc('pic').update({ lease: { owner: 'worker-dead', expiresAt: Timestamp.fromMillis(Date.now() - 1_000) } });
+    h.sandbox.admin.setFaults({ photos: { failNext: { count: 20, status: 503, method: 'uploads' } } });
+    expect(await run('pic')).toMatchObject({ status: 'failed', errorCode: 'upstream_unavailable' });
+    h.sandbox.admin.setFaults({});
+    const item = (await items('pic', sessionId)).find((candidate) => candidate.pickedId === jpegId);
+    expect(item).toMatchObject({ state: 'picked', decoderFailures: 0 });
+  });
+
   it(`a decoder failure leaves the item picked for the next run, and skips it after ${PHOTO_LIMITS.decodeAttempts}`, async () => {
     await h.connect('pid', 0, PHOTOS_USER_SCOPES);
     const sessionId = await openPickerSession(h.sandbox, h.db, 'pid');

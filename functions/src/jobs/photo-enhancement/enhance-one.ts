@@ -30,7 +30,7 @@ export interface EnhanceOneSettings {
   maxSourceBytes: number;
   enhance: EnhanceOptions;
   /**
-   * Count each decode as a failure before it starts (and take the count back by succeeding):
+   * Count each decode as a failure before it starts (and take the count back once it went well):
    * set when the user's previous run never finished (OfflineJobContext.unfinishedRuns), since a
    * decode that kills the process leaves no chance to count it afterwards.
    */

@@ -224,7 +224,7 @@ export class SessionRun {
       if (download.kind === 'too_large') return 'too_large' as const;
       if (counted) {
         // Counted before the decode starts: a decode that kills the process cannot count itself.
-        await this.writeItems([[item.pickedId, { decoderFailures: (item.decoderFailures ?? 0) + 1 }]]);
+        await this.writeItems([[item.pickedId, { decoderFailures: failuresBefore + 1 }]]);
         item = this.items.get(item.pickedId)!;
       }
       try {

@@ -30,15 +30,16 @@ export const WAITS_FOR_OPERATOR: ReadonlySet<RunErrorCode> = new Set(['key_misco
 
 /**
  * Failures only the user can end (their Google storage is full): not a fault of the service, so
- * logged as information, and, like the operator's, not retried before the next regular run.
+ * logged as information; the job that met one stops, the user's other jobs still run, and the
+ * user is not retried before the next regular run (run-user.ts). Also the `reason` of the
+ * work_paused / work_resumed events.
  */
-export const WAITS_FOR_USER: ReadonlySet<RunErrorCode> = new Set(['drive_storage_full'] satisfies UserWaitCode[]);
-
-/** The codes of WAITS_FOR_USER, as the `reason` of the work_paused / work_resumed events. */
 export type UserWaitCode = 'drive_storage_full';
 
+const WAITS_FOR_USER: ReadonlySet<string> = new Set(['drive_storage_full'] satisfies UserWaitCode[]);
+
 export function isUserWait(code: unknown): code is UserWaitCode {
-  return typeof code === 'string' && WAITS_FOR_USER.has(code as RunErrorCode);
+  return typeof code === 'string' && WAITS_FOR_USER.has(code);
 }
 
 const CLIENT_PROBLEMS = new Set(['invalid_client', 'unauthorized_client']);
